@@ -1,0 +1,152 @@
+/**
+ * Small objects (inodes, directory entries, bucket arrays, symlink targets,
+ * lock records) carved out of pages by size class, as pool(9)/slab does.
+ *
+ * A slab page starts with a 32-byte header:
+ *   word 0 class, 1 objects in use, 2 free-list head (byte offset, 0 = none),
+ *   3 next and 4 prev slab of the class's partial list (page numbers),
+ *   5 bump offset (objects past it were never handed out).
+ * Objects follow from byte 32. A slab with free objects is on its class's
+ * partial list (head in the superblock); a full one is on no list. An empty
+ * slab goes back to the page pool unless it is the class's only partial slab,
+ * which keeps create/delete loops from churning pages.
+ *
+ * => every function takes the allocator mutex itself.
+ */
+
+import { mutexEnter, mutexExit } from './lock.js';
+import { PAGE_PARA_SHIFT, PAGE_SHIFT, PAGE_SIZE, PARA_SHIFT, SB, SEG_PAGE_BITS, SEG_PAGE_MASK } from './layout.js';
+import { pageAllocLocked, pageFreeLocked } from './pages.js';
+import type { Store } from './store.js';
+
+const HDR = 32;
+const H_CLASS = 0;
+const H_INUSE = 1;
+const H_FREE = 2;
+const H_NEXT = 3;
+const H_PREV = 4;
+const H_BUMP = 5;
+
+/**
+ * Object sizes in bytes, multiples of 16; 2032 fits two to a page. The last
+ * class is the inode class: used only for inodes and type-stable (its slabs
+ * never go back to the page pool; see store/inode.ts for why).
+ */
+export const SLAB_SIZES = [32, 48, 64, 96, 128, 160, 192, 256, 384, 512, 1024, 2032, 144] as const;
+export const SLAB_MAX = 2032;
+export const INODE_CLASS = SLAB_SIZES.length - 1;
+const CAPACITY = SLAB_SIZES.map((s) => Math.floor((PAGE_SIZE - HDR) / s));
+
+/** Size class for each size in paragraphs (index: ceil(bytes / 16)); never the inode class. */
+const CLASS_OF = new Int8Array((SLAB_MAX >> 4) + 1);
+{
+  let c = 0;
+  for (let p = 0; p < CLASS_OF.length; p++) {
+    while (SLAB_SIZES[c]! < p << 4) c++;
+    CLASS_OF[p] = c;
+  }
+}
+
+export function slabClass(bytes: number): number {
+  if (bytes > SLAB_MAX) throw new RangeError(`slab object too large: ${bytes}`);
+  return CLASS_OF[(bytes + 15) >> 4]!;
+}
+
+export function slabSize(cls: number): number {
+  return SLAB_SIZES[cls]!;
+}
+
+function hdrIndex(pn: number): number {
+  return (pn & SEG_PAGE_MASK) << (PAGE_SHIFT - 2);
+}
+
+/** Allocate an object of class `cls`; returns its ref. Contents undefined. */
+export function slabAlloc(st: Store, cls: number): number {
+  const sb = st.sb;
+  mutexEnter(sb, SB.ALLOC_LOCK);
+  try {
+    let pn = sb[SB.SLAB_HEADS + cls]!;
+    if (pn === 0) {
+      pn = pageAllocLocked(st);
+      const w = st.i32s[pn >>> SEG_PAGE_BITS]!;
+      const h = hdrIndex(pn);
+      w[h + H_CLASS] = cls;
+      w[h + H_INUSE] = 0;
+      w[h + H_FREE] = 0;
+      w[h + H_NEXT] = 0;
+      w[h + H_PREV] = 0;
+      w[h + H_BUMP] = HDR;
+      sb[SB.SLAB_HEADS + cls] = pn;
+    }
+    const w = st.i32s[pn >>> SEG_PAGE_BITS]!;
+    const h = hdrIndex(pn);
+    let off = w[h + H_FREE]!;
+    if (off !== 0) {
+      w[h + H_FREE] = w[h + (off >> 2)]!;
+    } else {
+      off = w[h + H_BUMP]!;
+      w[h + H_BUMP] = off + SLAB_SIZES[cls]!;
+    }
+    const inuse = ++w[h + H_INUSE]!;
+    if (inuse === CAPACITY[cls]) {
+      // Full: leave the partial list (we are its head).
+      const next = w[h + H_NEXT]!;
+      sb[SB.SLAB_HEADS + cls] = next;
+      if (next !== 0) st.i32s[next >>> SEG_PAGE_BITS]![hdrIndex(next) + H_PREV] = 0;
+      w[h + H_NEXT] = 0;
+    }
+    sb[SB.SLAB_INUSE + cls]!++;
+    return (pn << PAGE_PARA_SHIFT) + (off >> PARA_SHIFT);
+  } finally {
+    mutexExit(sb, SB.ALLOC_LOCK);
+  }
+}
+
+/** Allocate and zero-fill. */
+export function slabAllocZero(st: Store, cls: number): number {
+  const ref = slabAlloc(st, cls);
+  const off = (ref & 0xfffff) << PARA_SHIFT;
+  st.u8s[ref >>> 20]!.fill(0, off, off + SLAB_SIZES[cls]!);
+  return ref;
+}
+
+export function slabFree(st: Store, ref: number): void {
+  const sb = st.sb;
+  const pn = ref >>> PAGE_PARA_SHIFT;
+  const off = (ref & ((1 << PAGE_PARA_SHIFT) - 1)) << PARA_SHIFT;
+  mutexEnter(sb, SB.ALLOC_LOCK);
+  const w = st.i32s[pn >>> SEG_PAGE_BITS]!;
+  const h = hdrIndex(pn);
+  const cls = w[h + H_CLASS]!;
+  const wasFull = w[h + H_INUSE] === CAPACITY[cls];
+  w[h + (off >> 2)] = w[h + H_FREE]!;
+  w[h + H_FREE] = off;
+  const inuse = --w[h + H_INUSE]!;
+  sb[SB.SLAB_INUSE + cls]!--;
+  const head = sb[SB.SLAB_HEADS + cls]!;
+  if (wasFull) {
+    w[h + H_NEXT] = head;
+    w[h + H_PREV] = 0;
+    if (head !== 0) st.i32s[head >>> SEG_PAGE_BITS]![hdrIndex(head) + H_PREV] = pn;
+    sb[SB.SLAB_HEADS + cls] = pn;
+  } else if (inuse === 0 && cls !== INODE_CLASS && !(head === pn && w[h + H_NEXT] === 0)) {
+    const next = w[h + H_NEXT]!;
+    const prev = w[h + H_PREV]!;
+    if (prev !== 0) st.i32s[prev >>> SEG_PAGE_BITS]![hdrIndex(prev) + H_NEXT] = next;
+    else sb[SB.SLAB_HEADS + cls] = next;
+    if (next !== 0) st.i32s[next >>> SEG_PAGE_BITS]![hdrIndex(next) + H_PREV] = prev;
+    pageFreeLocked(st, pn);
+  }
+  mutexExit(sb, SB.ALLOC_LOCK);
+}
+
+/** Class of an allocated object (read from its slab header). */
+export function slabClassOf(st: Store, ref: number): number {
+  const pn = ref >>> PAGE_PARA_SHIFT;
+  return st.i32s[pn >>> SEG_PAGE_BITS]![hdrIndex(pn) + H_CLASS]!;
+}
+
+/** Objects in use per class (for statistics). */
+export function slabInUse(st: Store): number[] {
+  return SLAB_SIZES.map((_, c) => st.sb[SB.SLAB_INUSE + c]!);
+}
