@@ -1,0 +1,110 @@
+/**
+ * tmpfs regular-file data: read and write through the page map.
+ *
+ * read:  => vp unlocked on entry and return; takes the vnode lock shared.
+ * write: => vp unlocked on entry and return; takes the vnode lock exclusive,
+ *           so an O_APPEND write finds EOF and writes there atomically, even
+ *           against writers in other threads.
+ */
+
+import { MAX_FILE_SIZE, O_APPEND, O_NOATIME, SEEK_DATA, S_IFMT, SF_APPEND, SF_IMMUTABLE, UF_APPEND, UF_IMMUTABLE } from '../constants.js';
+import { fail } from '../errno.js';
+import { F_ATIME, F_CTIME, F_MTIME, F_SIZE, I_ATIME_NS, I_FLAGS, I_MODE, ifw, iw } from '../store/inode.js';
+import { pmNextData, pmNextHole, pmRead, pmWrite } from '../store/pagemap.js';
+import { modeAfterWrite } from '../vfs/access.js';
+import type { Op } from '../vfs/wait.js';
+import type { FileRef, Vnode } from '../vnode/vnode.js';
+import { T_ATIME, T_CTIME, T_MTIME, now, setTimes, touch } from './subr.js';
+import type { Tmpfs } from './tmpfs.js';
+
+const DAY = 86400;
+
+function tfs(vp: Vnode): Tmpfs {
+  return vp.mount.fs as Tmpfs;
+}
+
+export function* regRead(vp: Vnode, file: FileRef, buf: Uint8Array, off: number, len: number, pos: number): Op<number> {
+  const fs = tfs(vp);
+  const ino = vp.ino;
+  fs.lock(vp, false);
+  try {
+    const f = fs.st.f64s[ino >>> 20]!;
+    const size = f[ifw(ino) + F_SIZE]!;
+    if (pos >= size || len === 0) return 0;
+    const n = Math.min(len, size - pos);
+    pmRead(fs.st, ino, pos, buf, off, n);
+    if (fs.atime !== 'noatime' && (file.flags & O_NOATIME) === 0) updateAtime(fs, ino, f);
+    return n;
+  } finally {
+    fs.unlock(vp);
+  }
+}
+
+/**
+ * relatime: update atime only when it is not newer than mtime or ctime, or
+ * is a day old (so "was this read since it changed?" still works), 'strict'
+ * always. Written under the shared lock: concurrent readers may both write
+ * it, which is harmless.
+ */
+function updateAtime(fs: Tmpfs, ino: number, f: Float64Array): void {
+  const fb = ifw(ino);
+  const atime = f[fb + F_ATIME]!;
+  if (fs.atime === 'relatime' && atime > f[fb + F_MTIME]! && atime > f[fb + F_CTIME]!) {
+    const t = now(fs);
+    if (t.sec - atime < DAY) return;
+    setTimes(fs, ino, T_ATIME, t.sec, t.nsec);
+    return;
+  }
+  const t = now(fs);
+  const w = fs.st.i32s[ino >>> 20]!;
+  f[fb + F_ATIME] = t.sec;
+  w[iw(ino) + I_ATIME_NS] = t.nsec;
+}
+
+export function* regWrite(vp: Vnode, file: FileRef, buf: Uint8Array, off: number, len: number, pos: number): Op<number> {
+  const fs = tfs(vp);
+  const ino = vp.ino;
+  fs.lock(vp, true);
+  try {
+    const w = fs.st.i32s[ino >>> 20]!;
+    const b = iw(ino);
+    const flags = w[b + I_FLAGS]!;
+    if ((flags & (UF_IMMUTABLE | SF_IMMUTABLE)) !== 0) throw fail('EPERM');
+    const append = (file.flags & O_APPEND) !== 0;
+    if ((flags & (UF_APPEND | SF_APPEND)) !== 0 && !append) throw fail('EPERM');
+    const f = fs.st.f64s[ino >>> 20]!;
+    const size = f[ifw(ino) + F_SIZE]!;
+    if (append || pos < 0) pos = size;
+    if (len === 0) {
+      file.endPos = pos;
+      return 0;
+    }
+    if (pos >= MAX_FILE_SIZE) throw fail('EFBIG');
+    if (pos + len > MAX_FILE_SIZE) len = MAX_FILE_SIZE - pos;
+    const n = pmWrite(fs.st, ino, pos, buf, off, len);
+    if (pos + n > size) f[ifw(ino) + F_SIZE] = pos + n;
+    touch(fs, ino, T_MTIME | T_CTIME);
+    const mode = w[b + I_MODE]!;
+    if ((mode & 0o6000) !== 0) w[b + I_MODE] = (mode & S_IFMT) | modeAfterWrite(file.cred, mode & 0o7777);
+    file.endPos = pos + n;
+    return n;
+  } finally {
+    fs.unlock(vp);
+  }
+}
+
+export function* regFsync(_vp: Vnode, _file: FileRef): Op<void> {
+  // Memory is the medium: there is nothing to flush.
+}
+
+export function regSeekhole(vp: Vnode, pos: number, whence: number): number {
+  const fs = tfs(vp);
+  const size = fs.st.f64s[vp.ino >>> 20]![ifw(vp.ino) + F_SIZE]!;
+  if (pos >= size) throw fail('ENXIO');
+  if (whence === SEEK_DATA) {
+    const at = pmNextData(fs.st, vp.ino, pos, size);
+    if (at < 0) throw fail('ENXIO');
+    return at;
+  }
+  return pmNextHole(fs.st, vp.ino, pos, size);
+}

@@ -1,0 +1,91 @@
+/**
+ * Open file descriptions and descriptor tables.
+ *
+ * An OpenFile is what open(2) makes: a referenced vnode, the open flags, the
+ * file offset, and the owner id of flock locks. Descriptors are small
+ * integers in a context's table; dup gives a second descriptor for the same
+ * description (shared offset), and the description goes away with its last
+ * descriptor.
+ */
+
+import { O_ACCMODE, O_RDONLY, O_WRONLY } from '../constants.js';
+import { fail } from '../errno.js';
+import type { FileRef, Vnode } from '../vnode/vnode.js';
+import type { Cred } from './sys.js';
+
+export class OpenFile implements FileRef {
+  /** File offset for reads and writes without a position. */
+  offset = 0;
+  /** Readdir position of a directory descriptor. */
+  dirPos = 0;
+  endPos = 0;
+  /** Descriptors referring to this description. */
+  refs = 1;
+  /** The description holds (or held) a flock lock: release it on last close. */
+  flocked = false;
+
+  constructor(
+    readonly vp: Vnode,
+    readonly flags: number,
+    readonly id: number,
+    readonly cred: Cred,
+    /** Directory and name it was opened by, for watch events ("change" of name in dir); a handle, not a reference. */
+    readonly dirVp: Vnode | null,
+    readonly name: string,
+  ) {}
+
+  get readable(): boolean {
+    return (this.flags & O_ACCMODE) !== O_WRONLY;
+  }
+
+  get writable(): boolean {
+    return (this.flags & O_ACCMODE) !== O_RDONLY;
+  }
+}
+
+/** Lowest-free descriptor allocation, as POSIX requires. */
+export class FdTable {
+  private readonly files: (OpenFile | undefined)[] = [];
+  private lowestFree = 0;
+  private count = 0;
+
+  constructor(
+    /** First descriptor number handed out (0-2 look like stdio to Node users). */
+    private readonly base = 3,
+    private readonly limit = 1 << 20,
+  ) {}
+
+  alloc(file: OpenFile): number {
+    if (this.count >= this.limit) throw fail('EMFILE');
+    let i = this.lowestFree;
+    while (this.files[i] !== undefined) i++;
+    this.files[i] = file;
+    this.lowestFree = i + 1;
+    this.count++;
+    return i + this.base;
+  }
+
+  get(fd: number): OpenFile {
+    const f = this.files[fd - this.base];
+    if (f === undefined || typeof fd !== 'number') throw fail('EBADF');
+    return f;
+  }
+
+  remove(fd: number): OpenFile {
+    const f = this.get(fd);
+    const i = fd - this.base;
+    this.files[i] = undefined;
+    if (i < this.lowestFree) this.lowestFree = i;
+    this.count--;
+    return f;
+  }
+
+  /** Every open descriptor (for closing a context). */
+  entries(): [number, OpenFile][] {
+    const out: [number, OpenFile][] = [];
+    this.files.forEach((f, i) => {
+      if (f !== undefined) out.push([i + this.base, f]);
+    });
+    return out;
+  }
+}

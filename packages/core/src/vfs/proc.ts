@@ -1,0 +1,237 @@
+/**
+ * A context ("process"): credentials, root, working directory, umask and a
+ * descriptor table, and the system calls it can make (the Sys interface).
+ * The calls themselves live in sys-*.ts, one file per family; this class
+ * holds the state and forwards.
+ */
+
+import type { Vnode } from '../vnode/vnode.js';
+import type { Kernel } from './kernel.js';
+import type { MountTable } from './mount.js';
+import { FdTable, type OpenFile } from './file.js';
+import { Nameidata, type NameiContext } from './namei.js';
+import type { Cred, DirEntry, RecordLock, StatBuf, StatFs, Sys, WatchEvent, Watcher } from './sys.js';
+import type { Op } from './wait.js';
+import * as attr from './sys-attr.js';
+import * as dir from './sys-dir.js';
+import * as io from './sys-io.js';
+import * as lock from './sys-lock.js';
+import * as names from './sys-names.js';
+
+export interface ProcOptions {
+  cred: Cred;
+  umask: number;
+  /** Root and working directory (referenced; the Proc takes ownership). */
+  root: Vnode;
+  cwd: Vnode;
+}
+
+export class Proc implements Sys, NameiContext {
+  readonly pid: number;
+  readonly cred: Cred;
+  umask: number;
+  root: Vnode;
+  cwd: Vnode;
+  readonly fds = new FdTable();
+  /** Scratch for lookups that never wait (stat and friends). */
+  readonly nd = new Nameidata();
+  /** Vnodes this context may hold POSIX record locks on (released on close). */
+  readonly lockedVnodes = new Set<Vnode>();
+  closed = false;
+
+  constructor(
+    readonly kernel: Kernel,
+    options: ProcOptions,
+  ) {
+    this.pid = kernel.newPid();
+    this.cred = Object.freeze({ uid: options.cred.uid, gid: options.cred.gid, groups: Object.freeze([...options.cred.groups]) });
+    this.umask = options.umask & 0o777;
+    this.root = options.root;
+    this.cwd = options.cwd;
+  }
+
+  get mounts(): MountTable {
+    return this.kernel.mounts;
+  }
+
+  vref(vp: Vnode): void {
+    this.kernel.vref(vp);
+  }
+
+  vrele(vp: Vnode): void {
+    this.kernel.vrele(vp);
+  }
+
+  file(fd: number): OpenFile {
+    return this.fds.get(fd);
+  }
+
+  // ---- attributes
+  stat(path: string, out: StatBuf): void {
+    attr.stat(this, path, out, true);
+  }
+  lstat(path: string, out: StatBuf): void {
+    attr.stat(this, path, out, false);
+  }
+  fstat(fd: number, out: StatBuf): void {
+    attr.fstat(this, fd, out);
+  }
+  access(path: string, mode: number): void {
+    attr.access(this, path, mode);
+  }
+  exists(path: string): boolean {
+    return attr.exists(this, path);
+  }
+  readlink(path: string): string {
+    return attr.readlink(this, path);
+  }
+  realpath(path: string): string {
+    return dir.realpath(this, path);
+  }
+  statfs(path: string): StatFs {
+    return attr.statfs(this, path);
+  }
+  pathconf(path: string, name: number): number {
+    return attr.pathconf(this, path, name);
+  }
+  fpathconf(fd: number, name: number): number {
+    return attr.fpathconf(this, fd, name);
+  }
+
+  // ---- namespace
+  mkdir(path: string, mode: number): Op<void> {
+    return names.mkdir(this, path, mode);
+  }
+  rmdir(path: string): Op<void> {
+    return names.rmdir(this, path);
+  }
+  unlink(path: string): Op<void> {
+    return names.unlink(this, path);
+  }
+  rename(from: string, to: string): Op<void> {
+    return names.rename(this, from, to);
+  }
+  link(existing: string, newPath: string): Op<void> {
+    return names.link(this, existing, newPath);
+  }
+  symlink(target: string, path: string): Op<void> {
+    return names.symlink(this, target, path);
+  }
+  mknod(path: string, mode: number, dev: number): Op<void> {
+    return names.mknod(this, path, mode, dev);
+  }
+
+  // ---- attribute changes
+  chmod(path: string, mode: number): Op<void> {
+    return attr.chmod(this, path, mode, true);
+  }
+  lchmod(path: string, mode: number): Op<void> {
+    return attr.chmod(this, path, mode, false);
+  }
+  fchmod(fd: number, mode: number): Op<void> {
+    return attr.fchmod(this, fd, mode);
+  }
+  chown(path: string, uid: number, gid: number): Op<void> {
+    return attr.chown(this, path, uid, gid, true);
+  }
+  lchown(path: string, uid: number, gid: number): Op<void> {
+    return attr.chown(this, path, uid, gid, false);
+  }
+  fchown(fd: number, uid: number, gid: number): Op<void> {
+    return attr.fchown(this, fd, uid, gid);
+  }
+  utimes(path: string, as: number, an: number, ms: number, mn: number): Op<void> {
+    return attr.utimes(this, path, as, an, ms, mn, true);
+  }
+  lutimes(path: string, as: number, an: number, ms: number, mn: number): Op<void> {
+    return attr.utimes(this, path, as, an, ms, mn, false);
+  }
+  futimes(fd: number, as: number, an: number, ms: number, mn: number): Op<void> {
+    return attr.futimes(this, fd, as, an, ms, mn);
+  }
+  truncate(path: string, len: number): Op<void> {
+    return attr.truncate(this, path, len);
+  }
+  ftruncate(fd: number, len: number): Op<void> {
+    return attr.ftruncate(this, fd, len);
+  }
+  chflags(path: string, flags: number): Op<void> {
+    return attr.chflags(this, path, flags);
+  }
+
+  // ---- descriptors
+  open(path: string, flags: number, mode: number): Op<number> {
+    return io.open(this, path, flags, mode);
+  }
+  close(fd: number): Op<void> {
+    return io.close(this, fd);
+  }
+  read(fd: number, buf: Uint8Array, off: number, len: number, position: number): Op<number> {
+    return io.read(this, fd, buf, off, len, position);
+  }
+  write(fd: number, buf: Uint8Array, off: number, len: number, position: number): Op<number> {
+    return io.write(this, fd, buf, off, len, position);
+  }
+  readv(fd: number, bufs: readonly Uint8Array[], position: number): Op<number> {
+    return io.readv(this, fd, bufs, position);
+  }
+  writev(fd: number, bufs: readonly Uint8Array[], position: number): Op<number> {
+    return io.writev(this, fd, bufs, position);
+  }
+  lseek(fd: number, offset: number, whence: number): number {
+    return io.lseek(this, fd, offset, whence);
+  }
+  fsync(fd: number): Op<void> {
+    return io.fsync(this, fd);
+  }
+  fdatasync(fd: number): Op<void> {
+    return io.fsync(this, fd);
+  }
+  dup(fd: number): number {
+    return io.dup(this, fd);
+  }
+  fallocate(fd: number, offset: number, len: number): Op<void> {
+    return io.fallocate(this, fd, offset, len);
+  }
+  copyFileRange(fdIn: number, posIn: number, fdOut: number, posOut: number, len: number): Op<number> {
+    return io.copyFileRange(this, fdIn, posIn, fdOut, posOut, len);
+  }
+  fdFlags(fd: number): number {
+    return this.file(fd).flags;
+  }
+
+  // ---- directories
+  getdents(fd: number, max: number): DirEntry[] {
+    return dir.getdents(this, fd, max);
+  }
+  readdir(path: string): DirEntry[] {
+    return dir.readdir(this, path);
+  }
+  chdir(path: string): void {
+    dir.chdir(this, path);
+  }
+  fchdir(fd: number): void {
+    dir.fchdir(this, fd);
+  }
+  getcwd(): string {
+    return dir.getcwd(this);
+  }
+
+  // ---- advisory locks
+  getlk(fd: number, l: RecordLock): RecordLock {
+    return lock.getlk(this, fd, l);
+  }
+  setlk(fd: number, l: RecordLock): void {
+    lock.setlk(this, fd, l);
+  }
+  setlkw(fd: number, l: RecordLock): Op<void> {
+    return lock.setlkw(this, fd, l);
+  }
+  flock(fd: number, operation: number): Op<void> {
+    return lock.flock(this, fd, operation);
+  }
+
+  watch(path: string, options: { recursive: boolean }, listener: (ev: WatchEvent) => void): Watcher {
+    return dir.watch(this, path, options, listener);
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * Directory system calls: getdents, readdir, chdir, getcwd, realpath, and
+ * watching.
+ */
+
+import { R_OK, SYMLOOP_MAX, X_OK } from '../constants.js';
+import { Errno, fail } from '../errno.js';
+import { DIR_EOF } from '../store/dirtab.js';
+import { VType, type Vnode } from '../vnode/vnode.js';
+import { vop } from '../vnode/vops.js';
+import type { Mount } from './mount.js';
+import { Lookup, Nameidata, checkPathLength, namei, readlinkOf } from './namei.js';
+import type { Proc } from './proc.js';
+import type { DirEntry, WatchEvent, Watcher } from './sys.js';
+
+function readEntries(vp: Vnode, pos: number, max: number, out: DirEntry[]): number {
+  const fs = vp.mount.fs;
+  fs.lock(vp, false);
+  try {
+    return vop('readdir', vp)(vp, pos, max, out);
+  } finally {
+    fs.unlock(vp);
+  }
+}
+
+export function getdents(p: Proc, fd: number, max: number): DirEntry[] {
+  const file = p.file(fd);
+  if (file.vp.type !== VType.Dir) throw fail('ENOTDIR');
+  const out: DirEntry[] = [];
+  if (file.dirPos >= DIR_EOF) return out;
+  file.dirPos = readEntries(file.vp, file.dirPos, max, out);
+  return out;
+}
+
+export function readdir(p: Proc, path: string): DirEntry[] {
+  const nd = p.nd;
+  namei(p, path, Lookup.Follow, nd);
+  const vp = nd.vp!;
+  if (vp.type !== VType.Dir) throw fail('ENOTDIR');
+  const fs = vp.mount.fs;
+  fs.lock(vp, false);
+  try {
+    vop('access', vp)(vp, R_OK, p.cred);
+    const out: DirEntry[] = [];
+    vop('readdir', vp)(vp, 0, Infinity, out);
+    return out;
+  } finally {
+    fs.unlock(vp);
+  }
+}
+
+function setCwd(p: Proc, vp: Vnode): void {
+  if (vp.type !== VType.Dir) throw fail('ENOTDIR');
+  vp.mount.fs.lock(vp, false);
+  try {
+    vop('access', vp)(vp, X_OK, p.cred);
+  } finally {
+    vp.mount.fs.unlock(vp);
+  }
+  const old = p.cwd;
+  p.kernel.vrefCurrent(vp);
+  p.kernel.hold(vp);
+  p.cwd = vp;
+  p.kernel.unhold(old);
+  p.vrele(old);
+}
+
+export function chdir(p: Proc, path: string): void {
+  const nd = p.nd;
+  namei(p, path, Lookup.Follow, nd);
+  setCwd(p, nd.vp!);
+}
+
+export function fchdir(p: Proc, fd: number): void {
+  setCwd(p, p.file(fd).vp);
+}
+
+/** The name of `child` in directory `dir` (a scan: getcwd is rare). */
+function nameIn(dir: Vnode, child: Vnode): string {
+  const out: DirEntry[] = [];
+  readEntries(dir, 0, Infinity, out);
+  for (const e of out) if (e.ino === child.ino) return e.name;
+  throw fail('ENOENT');
+}
+
+export function getcwd(p: Proc): string {
+  const parts: string[] = [];
+  let cur = p.cwd;
+  for (;;) {
+    if (cur.mount === p.root.mount && cur.ino === p.root.ino) break;
+    const m = cur.mount as Mount;
+    if (cur.ino === m.root.ino) {
+      if (m.covered === null) break;
+      cur = m.covered;
+      continue;
+    }
+    // ".." of a removed directory is still its old parent, but its name is gone (ENOENT).
+    const parent = lookupQuiet(p, cur, '..');
+    if (parent === null) throw fail('ENOENT');
+    parts.push(nameIn(parent, cur));
+    cur = parent;
+  }
+  return '/' + parts.reverse().join('/');
+}
+
+/**
+ * realpath: the canonical absolute path (relative to the context's root),
+ * resolved a component at a time the way Node's realpath does, so errors
+ * name the prefix that failed with syscall 'lstat'.
+ */
+export function realpath(p: Proc, path: string): string {
+  checkPathLength(path);
+  const resolved: string[] = path.charCodeAt(0) === 47 ? [] : splitPath(getcwd(p));
+  const queue = splitPath(path);
+  let links = 0;
+  const nd = p.nd;
+  while (queue.length > 0) {
+    const c = queue.shift()!;
+    if (c === '.') continue;
+    if (c === '..') {
+      resolved.pop();
+      continue;
+    }
+    const prefix = '/' + (resolved.length > 0 ? resolved.join('/') + '/' : '') + c;
+    try {
+      namei(p, prefix, 0, nd);
+    } catch (e) {
+      if (e instanceof Errno) {
+        e.syscall = 'lstat';
+        e.path = prefix;
+      }
+      throw e;
+    }
+    const vp = nd.vp!;
+    if (vp.type === VType.Lnk) {
+      if (++links > SYMLOOP_MAX) throw fail('ELOOP');
+      const target = readlinkOf(vp);
+      if (target.charCodeAt(0) === 47) resolved.length = 0;
+      queue.unshift(...splitPath(target));
+    } else {
+      if (vp.type !== VType.Dir && queue.some((q) => q !== '.')) throw fail('ENOTDIR');
+      resolved.push(c);
+    }
+  }
+  return '/' + resolved.join('/');
+}
+
+function splitPath(path: string): string[] {
+  return path.split('/').filter((s) => s.length > 0);
+}
+
+/** Watch a file or directory (recursively: every directory below, as they come and go). */
+export function watch(p: Proc, path: string, options: { recursive: boolean }, listener: (ev: WatchEvent) => void): Watcher {
+  const nd = new Nameidata();
+  namei(p, path, Lookup.Follow, nd);
+  const root = nd.vp!;
+  p.kernel.vrefCurrent(root);
+  const hub = p.kernel.watch;
+  const subs = new Map<string, () => void>();
+  let closed = false;
+
+  const addDir = (dir: Vnode, prefix: string): void => {
+    const key = `${dir.mount.id}:${dir.ino}`;
+    if (subs.has(key)) return;
+    subs.set(
+      key,
+      hub.add(dir, (ev) => {
+        if (closed) return;
+        const name = prefix.length > 0 ? `${prefix}/${ev.name}` : ev.name;
+        listener({ type: ev.type, name });
+        if (options.recursive && ev.type === 'rename' && dir.type === VType.Dir) {
+          const child = lookupQuiet(p, dir, ev.name);
+          if (child !== null && child.type === VType.Dir) addDir(child, name);
+        }
+      }),
+    );
+    if (options.recursive && dir.type === VType.Dir) {
+      const out: DirEntry[] = [];
+      try {
+        readEntries(dir, 0, Infinity, out);
+      } catch {
+        return;
+      }
+      for (const e of out) {
+        if (e.type !== VType.Dir) continue;
+        const child = lookupQuiet(p, dir, e.name);
+        if (child !== null) addDir(child, prefix.length > 0 ? `${prefix}/${e.name}` : e.name);
+      }
+    }
+  };
+  addDir(root, '');
+  return {
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const off of subs.values()) off();
+      subs.clear();
+      p.vrele(root);
+    },
+  };
+}
+
+/** A handle for `name` in `dir`, or null (no reference kept: watchers key by generation). */
+function lookupQuiet(_p: Proc, dir: Vnode, name: string): Vnode | null {
+  const fs = dir.mount.fs;
+  try {
+    fs.lock(dir, false);
+  } catch {
+    return null;
+  }
+  try {
+    return vop('lookup', dir)(dir, name, Buffer.byteLength(name));
+  } catch {
+    return null;
+  } finally {
+    fs.unlock(dir);
+  }
+}

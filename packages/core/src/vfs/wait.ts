@@ -1,0 +1,80 @@
+/**
+ * Operations that may have to wait, written once and run two ways.
+ *
+ * A syscall that can block (a FIFO with no data, a contended record lock, a
+ * mutation that an actor in another thread performs) is a generator. At each
+ * point where it must wait it yields a `Wait`: "sleep until this shared word
+ * no longer holds this value". The sync driver sleeps with `Atomics.wait`; the
+ * async driver awaits `Atomics.waitAsync`, so the event loop keeps running.
+ * Nothing is ever waited for by spinning.
+ *
+ * A generator must not yield while it holds a vnode lock: another operation
+ * of the same thread could need it, and would wait forever.
+ */
+
+import { fail } from '../errno.js';
+
+export interface Wait {
+  word: Int32Array;
+  index: number;
+  /** Sleep only while `word[index] === value`. */
+  value: number;
+  /** Milliseconds; Infinity to wait for a notify. */
+  timeoutMs: number;
+  /**
+   * Only another thread could end this wait (the store has no other thread
+   * attached). A synchronous caller would sleep forever, so runSync fails
+   * with EDEADLK instead; an async caller can still be woken by this
+   * thread's other operations.
+   */
+  onlyOtherThreads: boolean;
+}
+
+export type Op<T> = Generator<Wait, T, void>;
+
+/** A reusable Wait, so a yield allocates nothing. */
+export function waitFor(w: Wait, word: Int32Array, index: number, value: number, onlyOtherThreads: boolean, timeoutMs = Infinity): Wait {
+  w.word = word;
+  w.index = index;
+  w.value = value;
+  w.timeoutMs = timeoutMs;
+  w.onlyOtherThreads = onlyOtherThreads;
+  return w;
+}
+
+export function newWait(): Wait {
+  return { word: new Int32Array(new SharedArrayBuffer(4)), index: 0, value: 0, timeoutMs: 0, onlyOtherThreads: false };
+}
+
+/** Run an operation to completion, blocking this thread while it waits. */
+export function runSync<T>(op: Op<T>): T {
+  let r = op.next();
+  while (r.done !== true) {
+    const w = r.value;
+    if (w.onlyOtherThreads && Atomics.load(w.word, w.index) === w.value) {
+      op.return(undefined as T);
+      throw fail('EDEADLK');
+    }
+    Atomics.wait(w.word, w.index, w.value, w.timeoutMs);
+    r = op.next();
+  }
+  return r.value;
+}
+
+/** Run an operation to completion without blocking the thread. */
+export async function runAsync<T>(op: Op<T>): Promise<T> {
+  let r = op.next();
+  while (r.done !== true) {
+    const w = r.value;
+    const res = Atomics.waitAsync(w.word, w.index, w.value, w.timeoutMs);
+    if (res.async) await res.value;
+    r = op.next();
+  }
+  return r.value;
+}
+
+/** An operation that never waits, as an Op (for uniform call sites). */
+// eslint-disable-next-line require-yield
+export function* done<T>(value: T): Op<T> {
+  return value;
+}

@@ -1,0 +1,211 @@
+/**
+ * Vnodes: one thread's handle on a node of a mounted file system.
+ *
+ * The node itself (attributes, lock word, reference count) lives in the file
+ * system's store, shared by every thread. A Vnode object is only this
+ * thread's cached handle: the mount, the node id, the generation the id had
+ * when the handle was made, the type (which never changes) and the op vector
+ * for that type. Handles are cheap and unreferenced; a *reference* (vref) is
+ * a count in the shared store that keeps the node alive after its last link
+ * is removed, which is what open files and working directories hold.
+ *
+ * Life cycle, as in NetBSD: vref/vrele move the shared use count; when the
+ * count drops to zero the file system's `inactive` op runs and frees the node
+ * if it has no links left (reclaim). The per-mount VnodeCache forgets handles
+ * whose generation moved on.
+ */
+
+import type { Errno } from '../errno.js';
+import type { Cred, DirEntry, StatBuf } from '../vfs/sys.js';
+import type { Op } from '../vfs/wait.js';
+import type { VopName } from './vop-table.js';
+
+/** Vnode types; numbered like libuv dirent types (and DType in the store). */
+export const enum VType {
+  Non = 0,
+  Reg = 1,
+  Dir = 2,
+  Lnk = 3,
+  Fifo = 4,
+  Sock = 5,
+  Chr = 6,
+  Blk = 7,
+}
+
+/** Attributes for create and setattr. An absent field means "leave as is". */
+export interface VAttr {
+  type?: VType;
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  rdev?: number;
+  size?: number;
+  flags?: number;
+  atimeSec?: number;
+  atimeNsec?: number;
+  mtimeSec?: number;
+  mtimeNsec?: number;
+  /** setattr of times: the caller asked for "now" (utimes(NULL)), which needs only write permission. */
+  timesNow?: boolean;
+}
+
+/** An open file description as ops see it (see vfs/file.ts). */
+export interface FileRef {
+  readonly flags: number;
+  /** Owner id for flock and OFD locks: unique per open file description. */
+  readonly id: number;
+  /** Credentials of the opener (set-id clearing on write uses them). */
+  readonly cred: Cred;
+  /** Set by write: the file offset just past the bytes written (O_APPEND needs it). */
+  endPos: number;
+}
+
+export interface AdvlockRequest {
+  type: number; // F_RDLCK / F_WRLCK / F_UNLCK
+  start: number;
+  /** Inclusive end, or Infinity for "to EOF and beyond". */
+  end: number;
+  pid?: number;
+}
+
+export const enum AdvOp {
+  GetLk = 1,
+  SetLk = 2,
+  SetLkW = 3,
+}
+
+export const enum AdvFlags {
+  /** POSIX record lock, owned by a process (context). */
+  Posix = 1,
+  /** flock: owned by an open file description, whole file. */
+  Flock = 2,
+}
+
+/**
+ * The op vector of one vnode type of one file system. Signatures follow
+ * VOP_TABLE (vop-table.ts): `read` ops are plain calls made under the
+ * caller's lock, `io` ops are generators, `mutate` ops are plain calls made
+ * by the mount's actor. A missing op means EOPNOTSUPP (see vops.ts).
+ */
+export interface VopVector {
+  lookup?(dvp: Vnode, name: string, nameLen: number): Vnode | null;
+  access?(vp: Vnode, mode: number, cred: Cred): void;
+  getattr?(vp: Vnode, out: StatBuf): void;
+  readlink?(vp: Vnode): string;
+  readdir?(vp: Vnode, pos: number, max: number, out: DirEntry[]): number;
+  pathconf?(vp: Vnode, name: number): number;
+  seekhole?(vp: Vnode, pos: number, whence: number): number;
+
+  open?(vp: Vnode, file: FileRef, cred: Cred): Op<void>;
+  close?(vp: Vnode, file: FileRef): Op<void>;
+  read?(vp: Vnode, file: FileRef, buf: Uint8Array, off: number, len: number, pos: number): Op<number>;
+  write?(vp: Vnode, file: FileRef, buf: Uint8Array, off: number, len: number, pos: number): Op<number>;
+  fsync?(vp: Vnode, file: FileRef): Op<void>;
+  advlock?(vp: Vnode, owner: number, op: AdvOp, lock: AdvlockRequest, flags: AdvFlags): Op<AdvlockRequest | null>;
+
+  create?(dvp: Vnode, name: string, nameLen: number, attr: VAttr, cred: Cred): Vnode;
+  mkdir?(dvp: Vnode, name: string, nameLen: number, attr: VAttr, cred: Cred): void;
+  symlink?(dvp: Vnode, name: string, nameLen: number, target: string, attr: VAttr, cred: Cred): void;
+  link?(dvp: Vnode, vp: Vnode, name: string, nameLen: number, cred: Cred): void;
+  remove?(dvp: Vnode, name: string, nameLen: number, cred: Cred): void;
+  rmdir?(dvp: Vnode, name: string, nameLen: number, cred: Cred): void;
+  rename?(fdvp: Vnode, tdvp: Vnode, fname: string, fnameLen: number, tname: string, tnameLen: number, cred: Cred): void;
+  setattr?(vp: Vnode, attr: VAttr, cred: Cred): void;
+  whiteout?(dvp: Vnode, name: string, nameLen: number, op: WhiteoutOp): void;
+  inactive?(vp: Vnode): void;
+}
+
+export const enum WhiteoutOp {
+  Create = 1,
+  Delete = 2,
+}
+
+// Compile-time check that the interface and the table name the same ops.
+type Missing = Exclude<VopName, keyof VopVector> | Exclude<keyof VopVector, VopName>;
+const vopVectorMatchesTable: [Missing] extends [never] ? true : Missing = true;
+void vopVectorMatchesTable;
+
+/** What a mounted file system exposes to the VFS (its vfsops). */
+export interface MountedFs {
+  readonly type: string;
+  /** Root node id. */
+  rootIno(): number;
+  /** A handle for node `ino`, or null if it no longer exists. */
+  vget(mount: VnodeMount, ino: number): Vnode | null;
+  /** Take/drop a reference on the node (its shared use count). */
+  ref(vp: Vnode): void;
+  /** Does the handle still name a live node (same generation)? */
+  isCurrent(vp: Vnode): boolean;
+  /** => returns true when the count reached zero (the caller runs inactive). */
+  rele(vp: Vnode): boolean;
+  /** Lock a node; throws ENOENT if the handle is stale (the node was freed). */
+  lock(vp: Vnode, exclusive: boolean): void;
+  unlock(vp: Vnode): void;
+  /**
+   * Optimistic reads (read ops called without the lock): readBegin returns a
+   * token, or -1 if a writer is active (then lock instead); after reading,
+   * readValid says whether what was read is consistent and the handle still
+   * current. A file system without optimistic reads returns -1 always.
+   */
+  readBegin(vp: Vnode): number;
+  readValid(vp: Vnode, token: number): boolean;
+  statfs(): import('../vfs/sys.js').StatFs;
+  /** Mark/unmark a directory as covered by a mount (speeds up namei). */
+  setMountpoint?(ino: number, covered: boolean): void;
+  /** Is the directory a mount point? (Fast path for namei; absent = ask the mount table.) */
+  isMountpoint?(ino: number): boolean;
+  /** Called once when the file system is unmounted or the VFS closes. */
+  unmount?(): void;
+  /** True if any node of this file system is still referenced (EBUSY on unmount). */
+  busy?(): boolean;
+}
+
+/** The part of a Mount that vnodes and file systems see. */
+export interface VnodeMount {
+  readonly id: number;
+  readonly fs: MountedFs;
+  readonly readonly: boolean;
+  readonly cache: VnodeCache;
+}
+
+export class Vnode {
+  constructor(
+    readonly mount: VnodeMount,
+    readonly ino: number,
+    readonly gen: number,
+    readonly type: VType,
+    readonly ops: VopVector,
+  ) {}
+}
+
+/**
+ * Per-mount, per-thread cache of handles by node id. Entries are validated
+ * by generation on use; the cache simply forgets everything when it grows
+ * past its bound (a handle held elsewhere stays valid: the node's identity
+ * is (ino, gen), not the object).
+ */
+export class VnodeCache {
+  private readonly map = new Map<number, Vnode>();
+  constructor(private readonly limit = 1 << 16) {}
+
+  get(ino: number, gen: number): Vnode | undefined {
+    const vp = this.map.get(ino);
+    return vp !== undefined && vp.gen === gen ? vp : undefined;
+  }
+
+  put(vp: Vnode): Vnode {
+    if (this.map.size >= this.limit) this.map.clear();
+    this.map.set(vp.ino, vp);
+    return vp;
+  }
+
+  forget(ino: number): void {
+    this.map.delete(ino);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+export type { Errno };
