@@ -97,3 +97,16 @@ describe('kernel basics', () => {
     expect(code(() => runSync(user.open('/f', O_RDONLY, 0)))).toBe('EACCES');
   });
 });
+
+describe('regressions', () => {
+  test('an inode slab page made from a recycled page starts with clean lock words', () => {
+    // 1,025 entries resize the directory table and free its old page; the
+    // next inode slab page reuses it and used to keep a stale "lock".
+    const { proc } = kernelFixture();
+    const p = proc();
+    runSync(p.mkdir('/m', 0o755));
+    for (let i = 0; i < 1035; i++) runSync(p.close(runSync(p.open(`/m/t${i}`, O_CREAT | O_EXCL | O_WRONLY, 0o600))));
+    for (let i = 1034; i >= 0; i--) runSync(p.unlink(`/m/t${i}`));
+    expect(p.readdir('/m')).toEqual([]);
+  });
+});

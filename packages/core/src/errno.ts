@@ -46,6 +46,8 @@ export const ERRNO = {
   EPROTO: 71,
   EOVERFLOW: 75,
   EOPNOTSUPP: 95,
+  /** Same number as EOPNOTSUPP on Linux; the name Node (libuv) reports for errno 95. */
+  ENOTSUP: 95,
   ECONNRESET: 104,
   ETIMEDOUT: 110,
   ECONNREFUSED: 111,
@@ -96,6 +98,7 @@ const MESSAGES: Record<ErrnoCode, string> = {
   EPROTO: 'protocol error',
   EOVERFLOW: 'value too large for defined data type',
   EOPNOTSUPP: 'operation not supported',
+  ENOTSUP: 'operation not supported on socket',
   ECONNRESET: 'connection reset by peer',
   ETIMEDOUT: 'connection timed out',
   ECONNREFUSED: 'connection refused',
@@ -105,7 +108,7 @@ const MESSAGES: Record<ErrnoCode, string> = {
 };
 
 const BY_NUMBER = new Map<number, ErrnoCode>();
-for (const code of Object.keys(ERRNO) as ErrnoCode[]) BY_NUMBER.set(ERRNO[code], code);
+for (const code of Object.keys(ERRNO) as ErrnoCode[]) if (!BY_NUMBER.has(ERRNO[code])) BY_NUMBER.set(ERRNO[code], code);
 
 export function isErrnoCode(code: unknown): code is ErrnoCode {
   return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERRNO, code);

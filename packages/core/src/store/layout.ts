@@ -72,9 +72,15 @@ export const SB = {
   HASH_SEED: 22,
   SLAB_HEADS: 32,
   SLAB_INUSE: 64,
+  /** One empty slab page kept per class (0 = none): reused first, reclaimed when pages run out. */
+  SLAB_SPARE: 96,
   /** Pages in each segment, MAX_SEGMENTS entries, from byte 4096 on. */
   SEG_PAGES: 1024,
 } as const;
+
+/** Number of slab size classes, and the class reserved for inodes (store/slab.ts). */
+export const SLAB_CLASSES = 13;
+export const INODE_SLAB_CLASS = 12;
 
 /** Pages the superblock occupies at the start of segment 0. */
 export const SB_PAGES = 3;

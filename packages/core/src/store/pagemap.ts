@@ -7,9 +7,11 @@
  * pages; five levels cover every offset below 2^53. An absent entry is a
  * hole: it costs nothing and reads as zeros.
  *
- * Invariant: the bytes past EOF in the last page are zero (writes zero what
- * they do not cover in a new page, shrinking zeroes the tail), so growing a
- * file never has to clear anything.
+ * Invariant: every byte inside the file that was never written reads as
+ * zero; bytes past EOF in the last page are unspecified. So a write into a
+ * new page zeroes only the parts of that page that lie inside the file, and
+ * whatever moves EOF forward (a write past it, truncate up) first zeroes the
+ * old last page from EOF on (pmZeroTail). A 100-byte file costs no zeroing.
  *
  * Reads and writes copy whole runs of physically adjacent pages at once, so
  * a file written sequentially into fresh memory is read with a few large
@@ -65,12 +67,12 @@ export function pmLookup(st: Store, ino: number, pi: number): number {
 }
 
 /**
- * Data page ref for `pi`, allocating the path and the page as needed.
- * A new page is zero-filled unless `whole` (the caller overwrites all of it).
+ * Data page ref for `pi`, allocating the path and the page as needed; a new
+ * data page is returned negated (-ref) and its contents are undefined.
  * => throws ENOSPC; index pages made on the way stay (they are empty and
  *    owned by the tree, freed with it).
  */
-export function pmEnsure(st: Store, ino: number, pi: number, whole: boolean): number {
+export function pmEnsure(st: Store, ino: number, pi: number): number {
   const w = st.i32s[ino >>> 20]!;
   const b = iw(ino);
   let root = w[b + R_ROOT]!;
@@ -93,9 +95,10 @@ export function pmEnsure(st: Store, ino: number, pi: number, whole: boolean): nu
   }
   if (height === 0) {
     if (root === 0) {
-      root = newDataPage(st, whole);
+      root = pageAlloc(st) << PAGE_PARA_SHIFT;
       w[b + R_ROOT] = root;
       w[b + I_BLOCKS]!++;
+      return -root;
     }
     return root;
   }
@@ -111,17 +114,14 @@ export function pmEnsure(st: Store, ino: number, pi: number, whole: boolean): nu
     const ni = word(node) + slot;
     let child = nw[ni]!;
     if (child === 0) {
-      child = level === 1 ? newDataPage(st, whole) : pageAllocZero(st) << PAGE_PARA_SHIFT;
+      child = (level === 1 ? pageAlloc(st) : pageAllocZero(st)) << PAGE_PARA_SHIFT;
       nw[ni] = child;
       w[b + I_BLOCKS]!++;
+      if (level === 1) return -child;
     }
     node = child;
   }
   return node;
-}
-
-function newDataPage(st: Store, whole: boolean): number {
-  return (whole ? pageAlloc(st) : pageAllocZero(st)) << PAGE_PARA_SHIFT;
 }
 
 /**
@@ -156,11 +156,13 @@ export function pmRead(st: Store, ino: number, pos: number, dst: Uint8Array, dst
 }
 
 /**
- * Copy `len` bytes from `src[srcOff..]` to file offset `pos`.
+ * Copy `len` bytes from `src[srcOff..]` to file offset `pos`, in a file of
+ * `size` bytes (the size before the write; the caller has zeroed the old
+ * tail if the write starts past EOF, see pmZeroTail).
  * => returns the bytes written: all of them, or fewer if the pool ran out
  *    after some were written; throws ENOSPC if none could be.
  */
-export function pmWrite(st: Store, ino: number, pos: number, src: Uint8Array, srcOff: number, len: number): number {
+export function pmWrite(st: Store, ino: number, pos: number, src: Uint8Array, srcOff: number, len: number, size: number): number {
   let done = 0;
   while (done < len) {
     const pi = Math.floor(pos / PAGE_SIZE);
@@ -168,17 +170,40 @@ export function pmWrite(st: Store, ino: number, pos: number, src: Uint8Array, sr
     const n = Math.min(PAGE_SIZE - po, len - done);
     let ref: number;
     try {
-      ref = pmEnsure(st, ino, pi, n === PAGE_SIZE);
+      ref = pmEnsure(st, ino, pi);
     } catch (e) {
       if (done > 0) return done;
       throw e;
     }
-    st.u8s[ref >>> 20]!.set(src.subarray(srcOff, srcOff + n), byteOf(ref) + po);
+    const u8 = st.u8s[Math.abs(ref) >>> 20]!;
+    if (ref < 0) {
+      // A new page: zero what of it lies inside the file and is not written now.
+      ref = -ref;
+      const base = byteOf(ref);
+      if (po > 0) u8.fill(0, base, base + po);
+      const end = pi * PAGE_SIZE + po + n;
+      if (po + n < PAGE_SIZE && end < size) u8.fill(0, base + po + n, base + Math.min(PAGE_SIZE, size - pi * PAGE_SIZE));
+    }
+    u8.set(src.subarray(srcOff, srcOff + n), byteOf(ref) + po);
     pos += n;
     srcOff += n;
     done += n;
   }
   return done;
+}
+
+/**
+ * EOF is about to move from `size` to `to` (> size): zero the old last page
+ * from EOF to the end of the page or `to`, whichever comes first (those
+ * bytes were past EOF and may hold anything).
+ */
+export function pmZeroTail(st: Store, ino: number, size: number, to: number): void {
+  const off = size % PAGE_SIZE;
+  if (off === 0) return;
+  const ref = pmLookup(st, ino, Math.floor(size / PAGE_SIZE));
+  if (ref === 0) return;
+  const base = byteOf(ref);
+  st.u8s[ref >>> 20]!.fill(0, base + off, base + Math.min(PAGE_SIZE, off + (to - size)));
 }
 
 /** Fill `len` bytes at `pos` with zeros, allocating only where data exists. */
@@ -195,9 +220,10 @@ export function pmZero(st: Store, ino: number, pos: number, len: number): void {
 }
 
 /**
- * Cut the file's pages to `size` bytes: free every page wholly past it and
- * zero the tail of the last one. Freeing runs from the end, so the free list
- * hands pages back in ascending order and a rewrite lands contiguously.
+ * Cut the file's pages to `size` bytes: free every page wholly past it (the
+ * rest of the last page is past EOF now, and unspecified). Freeing runs
+ * from the end, so the free list hands pages back in ascending order and a
+ * rewrite lands contiguously.
  */
 export function pmTruncate(st: Store, ino: number, size: number): void {
   const w = st.i32s[ino >>> 20]!;
@@ -213,11 +239,6 @@ export function pmTruncate(st: Store, ino: number, size: number): void {
   if (keep < capacity(height)) {
     const freed = pruneFrom(st, root, height, 0, keep);
     w[b + I_BLOCKS]! -= freed;
-  }
-  const tail = size % PAGE_SIZE;
-  if (tail !== 0) {
-    const ref = pmLookup(st, ino, keep - 1);
-    if (ref !== 0) st.u8s[ref >>> 20]!.fill(0, byteOf(ref) + tail, byteOf(ref) + PAGE_SIZE);
   }
   // Lower the tree while its root has only its first child.
   let h = height;

@@ -12,8 +12,9 @@
  */
 
 import { mutexEnter, mutexExit } from './lock.js';
-import { PAGE_SHIFT, PAGE_SIZE, SB, SEG_PAGE_BITS, SEG_PAGE_MASK, pageRef } from './layout.js';
+import { INODE_SLAB_CLASS, PAGE_SHIFT, PAGE_SIZE, SB, SEG_PAGE_BITS, SEG_PAGE_MASK, SLAB_CLASSES, pageRef } from './layout.js';
 import type { Store } from './store.js';
+
 
 /** Pop a free page or take a fresh one. Contents are undefined. => ALLOC_LOCK held. */
 export function pageAllocLocked(st: Store): number {
@@ -29,6 +30,7 @@ export function pageAllocLocked(st: Store): number {
   let pn = sb[SB.BUMP]!;
   let seg = pn >>> SEG_PAGE_BITS;
   if ((pn & SEG_PAGE_MASK) >= st.segPages(seg)) {
+    if (sb[SB.PAGES_TOTAL]! >= sb[SB.LIMIT_PAGES]! && reclaimSparesLocked(st) > 0) return pageAllocLocked(st);
     st.grow();
     pn = sb[SB.BUMP]!;
     seg = pn >>> SEG_PAGE_BITS;
@@ -45,6 +47,39 @@ export function pageFreeLocked(st: Store, pn: number): void {
   sb[SB.FREE_HEAD] = pn;
   sb[SB.FREE_COUNT]!++;
   sb[SB.PAGES_USED]!--;
+}
+
+/**
+ * Give the slabs' spare empty pages back to the free list (the pool is out
+ * of pages). The inode class's spare stays while other threads are
+ * attached: inode memory must stay inode memory while anyone might hold a
+ * stale handle (store/inode.ts). => ALLOC_LOCK held; returns pages freed.
+ */
+export function reclaimSparesLocked(st: Store): number {
+  const sb = st.sb;
+  let n = 0;
+  for (let cls = 0; cls < SLAB_CLASSES; cls++) {
+    const pn = sb[SB.SLAB_SPARE + cls]!;
+    if (pn === 0 || (cls === INODE_SLAB_CLASS && !soleThread(st))) continue;
+    sb[SB.SLAB_SPARE + cls] = 0;
+    pageFreeLocked(st, pn);
+    n++;
+  }
+  return n;
+}
+
+/** Spare slab pages that reclaimSparesLocked could free now. */
+export function reclaimablePages(st: Store): number {
+  let n = 0;
+  for (let cls = 0; cls < SLAB_CLASSES; cls++) {
+    if (st.sb[SB.SLAB_SPARE + cls] !== 0 && (cls !== INODE_SLAB_CLASS || soleThread(st))) n++;
+  }
+  return n;
+}
+
+/** No other thread is attached to the store. */
+export function soleThread(st: Store): boolean {
+  return Atomics.load(st.sb, SB.THREADS) <= 1;
 }
 
 /** Allocate one page; returns its page number. Contents undefined. */
@@ -99,10 +134,10 @@ export function pageZero(st: Store, pn: number): void {
   st.u8s[pn >>> SEG_PAGE_BITS]!.fill(0, off, off + PAGE_SIZE);
 }
 
-/** Pages the pool could still hand out without exceeding its limit. */
+/** Pages the pool could still hand out without exceeding its limit (spare slab pages included). */
 export function pagesAvailable(st: Store): number {
   const sb = st.sb;
-  return sb[SB.LIMIT_PAGES]! - sb[SB.PAGES_USED]!;
+  return sb[SB.LIMIT_PAGES]! - sb[SB.PAGES_USED]! + reclaimablePages(st);
 }
 
 export function pagesUsed(st: Store): number {

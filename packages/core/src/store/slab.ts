@@ -8,15 +8,18 @@
  *   5 bump offset (objects past it were never handed out).
  * Objects follow from byte 32. A slab with free objects is on its class's
  * partial list (head in the superblock); a full one is on no list. An empty
- * slab goes back to the page pool unless it is the class's only partial slab,
- * which keeps create/delete loops from churning pages.
+ * slab becomes its class's spare (one per class, reused first, so
+ * create/delete loops do not churn pages) or goes back to the page pool;
+ * spares go back too when the pool runs out (pages.ts). Empty inode slabs
+ * go back only while no other thread is attached (store/inode.ts: inode
+ * memory stays inode memory while someone may hold a stale handle).
  *
  * => every function takes the allocator mutex itself.
  */
 
 import { mutexEnter, mutexExit } from './lock.js';
-import { PAGE_PARA_SHIFT, PAGE_SHIFT, PAGE_SIZE, PARA_SHIFT, SB, SEG_PAGE_BITS, SEG_PAGE_MASK } from './layout.js';
-import { pageAllocLocked, pageFreeLocked } from './pages.js';
+import { INODE_SLAB_CLASS, PAGE_PARA_SHIFT, PAGE_SHIFT, PAGE_SIZE, PARA_SHIFT, SB, SEG_PAGE_BITS, SEG_PAGE_MASK, SLAB_CLASSES } from './layout.js';
+import { pageAllocLocked, pageFreeLocked, soleThread } from './pages.js';
 import type { Store } from './store.js';
 
 const HDR = 32;
@@ -34,7 +37,10 @@ const H_BUMP = 5;
  */
 export const SLAB_SIZES = [32, 48, 64, 96, 128, 160, 192, 256, 384, 512, 1024, 2032, 144] as const;
 export const SLAB_MAX = 2032;
-export const INODE_CLASS = SLAB_SIZES.length - 1;
+export const INODE_CLASS = INODE_SLAB_CLASS;
+// layout.ts declares the class count for the superblock arrays; keep them in step.
+const classCountMatches: (typeof SLAB_SIZES)['length'] extends typeof SLAB_CLASSES ? true : never = true;
+void classCountMatches;
 const CAPACITY = SLAB_SIZES.map((s) => Math.floor((PAGE_SIZE - HDR) / s));
 
 /** Size class for each size in paragraphs (index: ceil(bytes / 16)); never the inode class. */
@@ -66,10 +72,21 @@ export function slabAlloc(st: Store, cls: number): number {
   mutexEnter(sb, SB.ALLOC_LOCK);
   try {
     let pn = sb[SB.SLAB_HEADS + cls]!;
-    if (pn === 0) {
+    if (pn === 0 && sb[SB.SLAB_SPARE + cls] !== 0) {
+      // The spare is an empty slab with its header intact: put it back on the list.
+      pn = sb[SB.SLAB_SPARE + cls]!;
+      sb[SB.SLAB_SPARE + cls] = 0;
+      const w = st.i32s[pn >>> SEG_PAGE_BITS]!;
+      w[hdrIndex(pn) + H_NEXT] = 0;
+      w[hdrIndex(pn) + H_PREV] = 0;
+      sb[SB.SLAB_HEADS + cls] = pn;
+    } else if (pn === 0) {
       pn = pageAllocLocked(st);
       const w = st.i32s[pn >>> SEG_PAGE_BITS]!;
       const h = hdrIndex(pn);
+      // Inode records are never zeroed as a whole again (their lock and use
+      // words belong to whoever may hold a stale handle), so their page starts clean.
+      if (cls === INODE_CLASS) w.fill(0, h, h + (PAGE_SIZE >> 2));
       w[h + H_CLASS] = cls;
       w[h + H_INUSE] = 0;
       w[h + H_FREE] = 0;
@@ -129,13 +146,14 @@ export function slabFree(st: Store, ref: number): void {
     w[h + H_PREV] = 0;
     if (head !== 0) st.i32s[head >>> SEG_PAGE_BITS]![hdrIndex(head) + H_PREV] = pn;
     sb[SB.SLAB_HEADS + cls] = pn;
-  } else if (inuse === 0 && cls !== INODE_CLASS && !(head === pn && w[h + H_NEXT] === 0)) {
+  } else if (inuse === 0 && (cls !== INODE_CLASS || soleThread(st) || sb[SB.SLAB_SPARE + cls] === 0)) {
     const next = w[h + H_NEXT]!;
     const prev = w[h + H_PREV]!;
     if (prev !== 0) st.i32s[prev >>> SEG_PAGE_BITS]![hdrIndex(prev) + H_NEXT] = next;
     else sb[SB.SLAB_HEADS + cls] = next;
     if (next !== 0) st.i32s[next >>> SEG_PAGE_BITS]![hdrIndex(next) + H_PREV] = prev;
-    pageFreeLocked(st, pn);
+    if (sb[SB.SLAB_SPARE + cls] === 0) sb[SB.SLAB_SPARE + cls] = pn;
+    else pageFreeLocked(st, pn);
   }
   mutexExit(sb, SB.ALLOC_LOCK);
 }

@@ -9,12 +9,12 @@
 
 import { MAX_FILE_SIZE, O_APPEND, O_NOATIME, SEEK_DATA, S_IFMT, SF_APPEND, SF_IMMUTABLE, UF_APPEND, UF_IMMUTABLE } from '../constants.js';
 import { fail } from '../errno.js';
-import { F_ATIME, F_CTIME, F_MTIME, F_SIZE, I_ATIME_NS, I_FLAGS, I_MODE, ifw, iw } from '../store/inode.js';
-import { pmNextData, pmNextHole, pmRead, pmWrite } from '../store/pagemap.js';
+import { F_ATIME, F_CTIME, F_MTIME, F_SIZE, I_ATIME_NS, I_CTIME_NS, I_FLAGS, I_MODE, I_MTIME_NS, ifw, iw } from '../store/inode.js';
+import { pmNextData, pmNextHole, pmRead, pmWrite, pmZeroTail } from '../store/pagemap.js';
 import { modeAfterWrite } from '../vfs/access.js';
 import type { Op } from '../vfs/wait.js';
 import type { FileRef, Vnode } from '../vnode/vnode.js';
-import { T_ATIME, T_CTIME, T_MTIME, now, setTimes, touch } from './subr.js';
+import { T_CTIME, T_MTIME, now, touch } from './subr.js';
 import type { Tmpfs } from './tmpfs.js';
 
 const DAY = 86400;
@@ -33,7 +33,7 @@ export function* regRead(vp: Vnode, file: FileRef, buf: Uint8Array, off: number,
     if (pos >= size || len === 0) return 0;
     const n = Math.min(len, size - pos);
     pmRead(fs.st, ino, pos, buf, off, n);
-    if (fs.atime !== 'noatime' && (file.flags & O_NOATIME) === 0) updateAtime(fs, ino, f);
+    if (fs.atime !== 'noatime' && (file.flags & O_NOATIME) === 0 && !vp.mount.readonly) updateAtime(fs, ino, f);
     return n;
   } finally {
     fs.unlock(vp);
@@ -48,17 +48,17 @@ export function* regRead(vp: Vnode, file: FileRef, buf: Uint8Array, off: number,
  */
 function updateAtime(fs: Tmpfs, ino: number, f: Float64Array): void {
   const fb = ifw(ino);
-  const atime = f[fb + F_ATIME]!;
-  if (fs.atime === 'relatime' && atime > f[fb + F_MTIME]! && atime > f[fb + F_CTIME]!) {
-    const t = now(fs);
-    if (t.sec - atime < DAY) return;
-    setTimes(fs, ino, T_ATIME, t.sec, t.nsec);
-    return;
-  }
-  const t = now(fs);
   const w = fs.st.i32s[ino >>> 20]!;
+  const b = iw(ino);
+  const t = now(fs);
+  if (fs.atime === 'relatime') {
+    const as = f[fb + F_ATIME]!;
+    const an = w[b + I_ATIME_NS]!;
+    const newer = (s: number, n: number) => as > s || (as === s && an > n);
+    if (newer(f[fb + F_MTIME]!, w[b + I_MTIME_NS]!) && newer(f[fb + F_CTIME]!, w[b + I_CTIME_NS]!) && t.sec - as < DAY) return;
+  }
   f[fb + F_ATIME] = t.sec;
-  w[iw(ino) + I_ATIME_NS] = t.nsec;
+  w[b + I_ATIME_NS] = t.nsec;
 }
 
 export function* regWrite(vp: Vnode, file: FileRef, buf: Uint8Array, off: number, len: number, pos: number): Op<number> {
@@ -81,7 +81,8 @@ export function* regWrite(vp: Vnode, file: FileRef, buf: Uint8Array, off: number
     }
     if (pos >= MAX_FILE_SIZE) throw fail('EFBIG');
     if (pos + len > MAX_FILE_SIZE) len = MAX_FILE_SIZE - pos;
-    const n = pmWrite(fs.st, ino, pos, buf, off, len);
+    if (pos > size) pmZeroTail(fs.st, ino, size, pos);
+    const n = pmWrite(fs.st, ino, pos, buf, off, len, size);
     if (pos + n > size) f[ifw(ino) + F_SIZE] = pos + n;
     touch(fs, ino, T_MTIME | T_CTIME);
     const mode = w[b + I_MODE]!;

@@ -43,11 +43,17 @@ export function rename(fdvp: Vnode, tdvp: Vnode, fname: string, fnameLen: number
 
   checkDir(fs, fdvp.ino, cred);
   if (tdvp.ino !== fdvp.ino) checkDir(fs, tdvp.ino, cred);
+  const fIsDir = fvp.type === VType.Dir;
+  const moving = fIsDir && tdvp.ino !== fdvp.ino;
+  // A directory cannot move into its own subtree, and a directory that
+  // contains the source cannot be replaced by it: both before anything about
+  // the target's type (Linux's "trap" checks).
+  if (moving && isAncestor(fs, fvp.ino, tdvp.ino)) throw fail('EINVAL');
+  if (tvp !== null && tvp.type === VType.Dir && tdvp.ino !== fdvp.ino && isAncestor(fs, tvp.ino, fdvp.ino)) throw fail('ENOTEMPTY');
   if (tvp !== null && tvp.ino === fvp.ino) return; // two names of one inode: POSIX says do nothing
   checkRemovable(fs, fdvp.ino, fvp.ino, cred);
   if (tvp !== null) checkRemovable(fs, tdvp.ino, tvp.ino, cred);
 
-  const fIsDir = fvp.type === VType.Dir;
   if (tvp !== null) {
     const tIsDir = tvp.type === VType.Dir;
     if (fIsDir && !tIsDir) throw fail('ENOTDIR');
@@ -57,7 +63,6 @@ export function rename(fdvp: Vnode, tdvp: Vnode, fname: string, fnameLen: number
       if (word(fs, tvp.ino, D_COUNT) !== 0) throw fail('ENOTEMPTY');
     }
   }
-  const moving = fIsDir && tdvp.ino !== fdvp.ino;
   if (fIsDir) {
     if (isMountpoint(fs, fvp.ino)) throw fail('EBUSY');
     if (moving) {
@@ -65,7 +70,6 @@ export function rename(fdvp: Vnode, tdvp: Vnode, fname: string, fnameLen: number
       const w = fs.st.i32s[fvp.ino >>> 20]!;
       const b = iw(fvp.ino);
       checkAccess(cred, w[b + I_MODE]!, w[b + I_UID]!, w[b + I_GID]!, W_OK);
-      if (isAncestor(fs, fvp.ino, tdvp.ino)) throw fail('EINVAL');
       if (tvp === null && word(fs, tdvp.ino, I_NLINK) >= LINK_MAX) throw fail('EMLINK');
     }
   }

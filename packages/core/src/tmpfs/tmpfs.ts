@@ -17,7 +17,7 @@ import { fail } from '../errno.js';
 import { S_IFDIR, S_IFMT, S_IFREG, S_IFLNK, S_IFIFO, S_IFSOCK, S_IFCHR, S_IFBLK, NAME_MAX } from '../constants.js';
 import { D_PARENT, I_GEN, I_IFLAGS, I_LOCK, I_MODE, I_NLINK, I_USE, IF_MOUNTPOINT, iw } from '../store/inode.js';
 import { SB, PAGE_SIZE } from '../store/layout.js';
-import { rwEnterExclusive, rwEnterShared, rwExit, seqRead, seqValid } from '../store/lock.js';
+import { rwEnterExclusive, rwEnterShared, rwExit, rwTryEnterExclusive, rwTryEnterShared, seqRead, seqValid } from '../store/lock.js';
 import { pagesAvailable } from '../store/pages.js';
 import { Store, type StoreImage, type StoreOptions, type SegmentSource } from '../store/store.js';
 import { systemClock, type Clock } from '../vfs/clock.js';
@@ -25,7 +25,7 @@ import type { StatFs } from '../vfs/sys.js';
 import { Vnode, VType, type MountedFs, type VnodeMount, type VopVector } from '../vnode/vnode.js';
 import { noteLock } from '../vnode/vops.js';
 import { nodeAlloc, nodeFree } from './subr.js';
-import { dirOps, fifoOps, lnkOps, regOps, sockOps, specOps } from './vnops.js';
+import { dirOps, fifoOps, lnkOps, noOps, regOps, sockOps, specOps } from './vnops.js';
 
 export type AtimePolicy = 'relatime' | 'noatime' | 'strict';
 
@@ -94,7 +94,7 @@ export class Tmpfs implements MountedFs {
     return this.st.sb[SB.ROOT]!;
   }
 
-  opsFor(type: VType): VopVector {
+  opsFor(type: VType): Required<VopVector> {
     switch (type) {
       case VType.Dir:
         return dirOps;
@@ -110,7 +110,7 @@ export class Tmpfs implements MountedFs {
       case VType.Sock:
         return sockOps;
       default:
-        return {};
+        return noOps;
     }
   }
 
@@ -143,8 +143,12 @@ export class Tmpfs implements MountedFs {
     st.sync();
     const w = st.i32s[vp.ino >>> 20]!;
     const i = iw(vp.ino) + I_LOCK;
-    if (exclusive) rwEnterExclusive(w, i, this.tid);
-    else rwEnterShared(w, i);
+    if (exclusive ? !rwTryEnterExclusive(w, i, this.tid) : !rwTryEnterShared(w, i)) {
+      // With no other thread attached nobody can ever release it: a leaked lock, not a wait.
+      if (Atomics.load(st.sb, SB.THREADS) <= 1) throw new Error(`actorvfs: lock of inode ${vp.ino} is held and no other thread is attached (leaked lock)`);
+      if (exclusive) rwEnterExclusive(w, i, this.tid);
+      else rwEnterShared(w, i);
+    }
     if (w[iw(vp.ino) + I_GEN] !== vp.gen) {
       rwExit(w, i);
       throw fail('ENOENT');

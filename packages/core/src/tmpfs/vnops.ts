@@ -61,7 +61,7 @@ import {
   ifw,
   iw,
 } from '../store/inode.js';
-import { pmTruncate } from '../store/pagemap.js';
+import { pmTruncate, pmZeroTail } from '../store/pagemap.js';
 import {
   checkAccess,
   checkChflags,
@@ -76,6 +76,7 @@ import {
 } from '../vfs/access.js';
 import { St, type Cred, type DirEntry, type StatBuf } from '../vfs/sys.js';
 import { Vnode, VType, WhiteoutOp, type VAttr, type VopVector } from '../vnode/vnode.js';
+import { completeVector } from '../vnode/vops.js';
 import { advlock } from './advlock.js';
 import { fifoClose, fifoOpen, fifoRead, fifoWrite } from './fifo.js';
 import { regFsync, regRead, regSeekhole, regWrite } from './io.js';
@@ -420,7 +421,7 @@ function setattr(vp: Vnode, attr: VAttr, cred: Cred): void {
       checkChown(cred, uid, gid, attr.uid ?? -1, attr.gid ?? -1);
       newMode = (newMode & S_IFMT) | modeAfterChown(newMode & 0o7777, isDir);
     }
-    if (attr.mode !== undefined) newMode = (newMode & S_IFMT) | chmodResult(cred, uid, gid, isDir, attr.mode);
+    if (attr.mode !== undefined) newMode = (newMode & S_IFMT) | chmodResult(cred, uid, gid, attr.mode);
     if (attr.atimeSec !== undefined || attr.mtimeSec !== undefined) checkSetTimes(cred, mode, uid, gid, attr.timesNow === true);
 
     // All checks passed: apply.
@@ -428,6 +429,7 @@ function setattr(vp: Vnode, attr: VAttr, cred: Cred): void {
       const f = fs.st.f64s[ino >>> 20]!;
       const old = f[ifw(ino) + F_SIZE]!;
       if (attr.size < old) pmTruncate(fs.st, ino, attr.size);
+      else if (attr.size > old) pmZeroTail(fs.st, ino, old, attr.size);
       f[ifw(ino) + F_SIZE] = attr.size;
       touch(fs, ino, T_MTIME);
     }
@@ -472,7 +474,7 @@ function inactive(vp: Vnode): void {
 
 const attrOps = { access, getattr, setattr, inactive, pathconf, advlock } satisfies VopVector;
 
-export const dirOps: VopVector = {
+export const dirOps = completeVector({
   ...attrOps,
   lookup,
   readdir,
@@ -484,22 +486,24 @@ export const dirOps: VopVector = {
   rmdir,
   rename,
   whiteout,
-};
+});
 
-export const regOps: VopVector = {
+export const regOps = completeVector({
   ...attrOps,
   read: regRead,
   write: regWrite,
   fsync: regFsync,
   seekhole: regSeekhole,
-};
+});
 
-export const lnkOps: VopVector = { ...attrOps, readlink };
+export const lnkOps = completeVector({ ...attrOps, readlink });
 
-export const fifoOps: VopVector = { ...attrOps, open: fifoOpen, close: fifoClose, read: fifoRead, write: fifoWrite };
+export const fifoOps = completeVector({ ...attrOps, open: fifoOpen, close: fifoClose, read: fifoRead, write: fifoWrite });
 
-export const specOps: VopVector = { ...attrOps, open: specOpen, read: specRead, write: specWrite };
+export const specOps = completeVector({ ...attrOps, open: specOpen, read: specRead, write: specWrite });
 
-export const sockOps: VopVector = { ...attrOps, open: sockOpen };
+export const sockOps = completeVector({ ...attrOps, open: sockOpen });
+
+export const noOps = completeVector({});
 
 export { NAME_MAX, PATH_MAX };

@@ -61,11 +61,12 @@ export function checkSticky(cred: Cred, dirMode: number, dirUid: number, entryUi
 }
 
 /** Only the owner or root may chmod. => returns the mode to store. */
-export function chmodResult(cred: Cred, uid: number, gid: number, isDir: boolean, newMode: number): number {
+export function chmodResult(cred: Cred, uid: number, gid: number, newMode: number): number {
   if (cred.uid !== 0 && cred.uid !== uid) throw fail('EPERM');
   let mode = newMode & 0o7777;
-  // Linux: an owner who is not in the file's group cannot set S_ISGID; the bit is dropped silently.
-  if (cred.uid !== 0 && !isDir && (mode & S_ISGID) !== 0 && !inGroup(cred, gid)) mode &= ~S_ISGID;
+  // Linux: an owner who is not in the node's group cannot set S_ISGID (on files and
+  // directories alike); the bit is dropped silently.
+  if (cred.uid !== 0 && (mode & S_ISGID) !== 0 && !inGroup(cred, gid)) mode &= ~S_ISGID;
   return mode;
 }
 

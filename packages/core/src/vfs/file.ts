@@ -8,7 +8,7 @@
  * descriptor.
  */
 
-import { O_ACCMODE, O_RDONLY, O_WRONLY } from '../constants.js';
+import { O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY } from '../constants.js';
 import { fail } from '../errno.js';
 import type { FileRef, Vnode } from '../vnode/vnode.js';
 import type { Cred } from './sys.js';
@@ -35,11 +35,13 @@ export class OpenFile implements FileRef {
   ) {}
 
   get readable(): boolean {
-    return (this.flags & O_ACCMODE) !== O_WRONLY;
+    const acc = this.flags & O_ACCMODE;
+    return acc === O_RDONLY || acc === O_RDWR;
   }
 
   get writable(): boolean {
-    return (this.flags & O_ACCMODE) !== O_RDONLY;
+    const acc = this.flags & O_ACCMODE;
+    return acc === O_WRONLY || acc === O_RDWR;
   }
 }
 

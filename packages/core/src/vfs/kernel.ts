@@ -7,7 +7,6 @@
 import { fail } from '../errno.js';
 import { newStatBuf } from './sys.js';
 import type { Vnode, MountedFs } from '../vnode/vnode.js';
-import { vop } from '../vnode/vops.js';
 import type { Clock } from './clock.js';
 import { Mount, MountTable, type MountOptions } from './mount.js';
 import { WatchHub } from './watch.js';
@@ -78,7 +77,7 @@ export class Kernel {
       m.actor.post('inactive', [vp]);
       return;
     }
-    vop('inactive', vp)(vp);
+    vp.ops.inactive(vp);
   }
 
   /** Mount `fs` on directory `covered` (referenced by the caller; the mount keeps the reference). */

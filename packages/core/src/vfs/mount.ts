@@ -81,9 +81,9 @@ export class MountTable {
 
   /** The mount covering directory vp, if any. */
   coveredBy(vp: Vnode): Mount | undefined {
-    const flag = vp.mount.fs.isMountpoint;
-    if (flag !== undefined && !flag.call(vp.mount.fs, vp.ino)) return undefined;
     if (this.byCovered.size === 0) return undefined;
+    const fs = vp.mount.fs;
+    if (fs.isMountpoint !== undefined && !fs.isMountpoint(vp.ino)) return undefined;
     return this.byCovered.get(coveredKey(vp));
   }
 

@@ -29,7 +29,6 @@ import { NAME_MAX, PATH_MAX, SYMLOOP_MAX, X_OK } from '../constants.js';
 import { fail } from '../errno.js';
 import { utf8Length } from '../store/names.js';
 import { VType, type Vnode } from '../vnode/vnode.js';
-import { vop } from '../vnode/vops.js';
 import type { Mount, MountTable } from './mount.js';
 import type { Cred } from './sys.js';
 
@@ -181,8 +180,8 @@ function lookupOne(ctx: NameiContext, dir: Vnode, name: string, len: number): Vn
     let child: Vnode | null = null;
     let failure: unknown = undefined;
     try {
-      vop('access', dir)(dir, X_OK, ctx.cred);
-      child = vop('lookup', dir)(dir, name, len);
+      dir.ops.access(dir, X_OK, ctx.cred);
+      child = dir.ops.lookup(dir, name, len);
     } catch (e) {
       failure = e;
     }
@@ -195,8 +194,8 @@ function lookupOne(ctx: NameiContext, dir: Vnode, name: string, len: number): Vn
   }
   fs.lock(dir, false);
   try {
-    vop('access', dir)(dir, X_OK, ctx.cred);
-    return vop('lookup', dir)(dir, name, len);
+    dir.ops.access(dir, X_OK, ctx.cred);
+    return dir.ops.lookup(dir, name, len);
   } finally {
     fs.unlock(dir);
   }
@@ -224,7 +223,7 @@ export function readlinkOf(vp: Vnode): string {
   const seq = fs.readBegin(vp);
   if (seq >= 0) {
     try {
-      const target = vop('readlink', vp)(vp);
+      const target = vp.ops.readlink(vp);
       if (fs.readValid(vp, seq)) return target;
     } catch {
       // torn read: fall through to the locked read
@@ -232,7 +231,7 @@ export function readlinkOf(vp: Vnode): string {
   }
   fs.lock(vp, false);
   try {
-    return vop('readlink', vp)(vp);
+    return vp.ops.readlink(vp);
   } finally {
     fs.unlock(vp);
   }

@@ -6,13 +6,13 @@
 import { F_OK, R_OK, UTIME_NOW, UTIME_OMIT, W_OK, X_OK } from '../constants.js';
 import { fail } from '../errno.js';
 import { VType, type VAttr, type Vnode } from '../vnode/vnode.js';
-import { vop, vopMutate } from '../vnode/vops.js';
+import { vopMutate } from '../vnode/vops.js';
 import { checkAccessMode } from './access.js';
 import { toTimespec } from './clock.js';
 import type { Mount } from './mount.js';
 import { Lookup, Nameidata, namei, readlinkOf } from './namei.js';
 import type { Proc } from './proc.js';
-import { St, type StatBuf, type StatFs } from './sys.js';
+import { St, type Cred, type StatBuf, type StatFs } from './sys.js';
 import type { Op } from './wait.js';
 
 /**
@@ -25,7 +25,7 @@ export function getattr(vp: Vnode, out: StatBuf): void {
   let done = false;
   if (seq >= 0) {
     try {
-      vop('getattr', vp)(vp, out);
+      vp.ops.getattr(vp, out);
       done = fs.readValid(vp, seq);
     } catch {
       // a torn read: read again under the lock
@@ -34,12 +34,36 @@ export function getattr(vp: Vnode, out: StatBuf): void {
   if (!done) {
     fs.lock(vp, false);
     try {
-      vop('getattr', vp)(vp, out);
+      vp.ops.getattr(vp, out);
     } finally {
       fs.unlock(vp);
     }
   }
   out[St.Dev] = (vp.mount as Mount).dev;
+}
+
+/** VOP_ACCESS, optimistically (then under the shared lock if a writer got in the way). */
+export function checkAccessOf(vp: Vnode, mode: number, cred: Cred): void {
+  const fs = vp.mount.fs;
+  const seq = fs.readBegin(vp);
+  if (seq >= 0) {
+    let failure: unknown = undefined;
+    try {
+      vp.ops.access(vp, mode, cred);
+    } catch (e) {
+      failure = e;
+    }
+    if (fs.readValid(vp, seq)) {
+      if (failure !== undefined) throw failure;
+      return;
+    }
+  }
+  fs.lock(vp, false);
+  try {
+    vp.ops.access(vp, mode, cred);
+  } finally {
+    fs.unlock(vp);
+  }
 }
 
 export function stat(p: Proc, path: string, out: StatBuf, follow: boolean): void {
@@ -67,14 +91,7 @@ export function access(p: Proc, path: string, mode: number): void {
   namei(p, path, Lookup.Follow, nd);
   const vp = nd.vp!;
   if ((mode & W_OK) !== 0 && (vp.mount as Mount).readonly && isStorage(vp)) throw fail('EROFS');
-  if (mode !== F_OK) {
-    vp.mount.fs.lock(vp, false);
-    try {
-      vop('access', vp)(vp, mode & (R_OK | W_OK | X_OK), p.cred);
-    } finally {
-      vp.mount.fs.unlock(vp);
-    }
-  }
+  if (mode !== F_OK) checkAccessOf(vp, mode & (R_OK | W_OK | X_OK), p.cred);
 }
 
 /** Regular files, directories and symlinks live in the file system; devices and FIFOs do not. */
@@ -101,12 +118,12 @@ export function statfs(p: Proc, path: string): StatFs {
 export function pathconf(p: Proc, path: string, name: number): number {
   const nd = p.nd;
   namei(p, path, Lookup.Follow, nd);
-  return vop('pathconf', nd.vp!)(nd.vp!, name);
+  return nd.vp!.ops.pathconf(nd.vp!, name);
 }
 
 export function fpathconf(p: Proc, fd: number, name: number): number {
   const vp = p.file(fd).vp;
-  return vop('pathconf', vp)(vp, name);
+  return vp.ops.pathconf(vp, name);
 }
 
 // ------------------------------------------------------------ changes
@@ -200,7 +217,7 @@ export function* truncate(p: Proc, path: string, len: number): Op<void> {
     if (vp.type !== VType.Reg) throw fail('EINVAL');
     vp.mount.fs.lock(vp, false);
     try {
-      vop('access', vp)(vp, W_OK, p.cred);
+      vp.ops.access(vp, W_OK, p.cred);
     } finally {
       vp.mount.fs.unlock(vp);
     }

@@ -7,7 +7,6 @@ import { R_OK, SYMLOOP_MAX, X_OK } from '../constants.js';
 import { Errno, fail } from '../errno.js';
 import { DIR_EOF } from '../store/dirtab.js';
 import { VType, type Vnode } from '../vnode/vnode.js';
-import { vop } from '../vnode/vops.js';
 import type { Mount } from './mount.js';
 import { Lookup, Nameidata, checkPathLength, namei, readlinkOf } from './namei.js';
 import type { Proc } from './proc.js';
@@ -17,7 +16,7 @@ function readEntries(vp: Vnode, pos: number, max: number, out: DirEntry[]): numb
   const fs = vp.mount.fs;
   fs.lock(vp, false);
   try {
-    return vop('readdir', vp)(vp, pos, max, out);
+    return vp.ops.readdir(vp, pos, max, out);
   } finally {
     fs.unlock(vp);
   }
@@ -40,9 +39,9 @@ export function readdir(p: Proc, path: string): DirEntry[] {
   const fs = vp.mount.fs;
   fs.lock(vp, false);
   try {
-    vop('access', vp)(vp, R_OK, p.cred);
+    vp.ops.access(vp, R_OK, p.cred);
     const out: DirEntry[] = [];
-    vop('readdir', vp)(vp, 0, Infinity, out);
+    vp.ops.readdir(vp, 0, Infinity, out);
     return out;
   } finally {
     fs.unlock(vp);
@@ -53,7 +52,7 @@ function setCwd(p: Proc, vp: Vnode): void {
   if (vp.type !== VType.Dir) throw fail('ENOTDIR');
   vp.mount.fs.lock(vp, false);
   try {
-    vop('access', vp)(vp, X_OK, p.cred);
+    vp.ops.access(vp, X_OK, p.cred);
   } finally {
     vp.mount.fs.unlock(vp);
   }
@@ -95,7 +94,7 @@ export function getcwd(p: Proc): string {
       continue;
     }
     // ".." of a removed directory is still its old parent, but its name is gone (ENOENT).
-    const parent = lookupQuiet(p, cur, '..');
+    const parent = lookupQuiet(cur, '..');
     if (parent === null) throw fail('ENOENT');
     parts.push(nameIn(parent, cur));
     cur = parent;
@@ -149,31 +148,33 @@ function splitPath(path: string): string[] {
   return path.split('/').filter((s) => s.length > 0);
 }
 
-/** Watch a file or directory (recursively: every directory below, as they come and go). */
+/**
+ * Watch a file or directory (recursively: every directory below, as they
+ * come and go). The watcher holds a reference on every directory it
+ * watches, as inotify does, so none of them can be freed under it.
+ */
 export function watch(p: Proc, path: string, options: { recursive: boolean }, listener: (ev: WatchEvent) => void): Watcher {
   const nd = new Nameidata();
   namei(p, path, Lookup.Follow, nd);
   const root = nd.vp!;
-  p.kernel.vrefCurrent(root);
   const hub = p.kernel.watch;
-  const subs = new Map<string, () => void>();
+  const subs = new Map<string, { vp: Vnode; off: () => void }>();
   let closed = false;
 
   const addDir = (dir: Vnode, prefix: string): void => {
     const key = `${dir.mount.id}:${dir.ino}`;
     if (subs.has(key)) return;
-    subs.set(
-      key,
-      hub.add(dir, (ev) => {
-        if (closed) return;
-        const name = prefix.length > 0 ? `${prefix}/${ev.name}` : ev.name;
-        listener({ type: ev.type, name });
-        if (options.recursive && ev.type === 'rename' && dir.type === VType.Dir) {
-          const child = lookupQuiet(p, dir, ev.name);
-          if (child !== null && child.type === VType.Dir) addDir(child, name);
-        }
-      }),
-    );
+    p.kernel.vrefCurrent(dir);
+    const off = hub.add(dir, (ev) => {
+      if (closed) return;
+      const name = prefix.length > 0 ? `${prefix}/${ev.name}` : ev.name;
+      listener({ type: ev.type, name });
+      if (options.recursive && ev.type === 'rename' && dir.type === VType.Dir) {
+        const child = lookupQuiet(dir, ev.name);
+        if (child !== null && child.type === VType.Dir) tryAddDir(child, name);
+      }
+    });
+    subs.set(key, { vp: dir, off });
     if (options.recursive && dir.type === VType.Dir) {
       const out: DirEntry[] = [];
       try {
@@ -183,9 +184,16 @@ export function watch(p: Proc, path: string, options: { recursive: boolean }, li
       }
       for (const e of out) {
         if (e.type !== VType.Dir) continue;
-        const child = lookupQuiet(p, dir, e.name);
-        if (child !== null) addDir(child, prefix.length > 0 ? `${prefix}/${e.name}` : e.name);
+        const child = lookupQuiet(dir, e.name);
+        if (child !== null) tryAddDir(child, prefix.length > 0 ? `${prefix}/${e.name}` : e.name);
       }
+    }
+  };
+  const tryAddDir = (dir: Vnode, prefix: string): void => {
+    try {
+      addDir(dir, prefix);
+    } catch {
+      // It went away before we could hold it: nothing to watch.
     }
   };
   addDir(root, '');
@@ -193,15 +201,17 @@ export function watch(p: Proc, path: string, options: { recursive: boolean }, li
     close() {
       if (closed) return;
       closed = true;
-      for (const off of subs.values()) off();
+      for (const { vp, off } of subs.values()) {
+        off();
+        p.vrele(vp);
+      }
       subs.clear();
-      p.vrele(root);
     },
   };
 }
 
-/** A handle for `name` in `dir`, or null (no reference kept: watchers key by generation). */
-function lookupQuiet(_p: Proc, dir: Vnode, name: string): Vnode | null {
+/** A handle for `name` in `dir` (held by the caller), or null. */
+function lookupQuiet(dir: Vnode, name: string): Vnode | null {
   const fs = dir.mount.fs;
   try {
     fs.lock(dir, false);
@@ -209,7 +219,7 @@ function lookupQuiet(_p: Proc, dir: Vnode, name: string): Vnode | null {
     return null;
   }
   try {
-    return vop('lookup', dir)(dir, name, Buffer.byteLength(name));
+    return dir.ops.lookup(dir, name, Buffer.byteLength(name));
   } catch {
     return null;
   } finally {

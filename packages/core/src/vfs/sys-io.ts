@@ -26,8 +26,8 @@ import {
 } from '../constants.js';
 import { Errno, fail } from '../errno.js';
 import { AdvFlags, AdvOp, VType, type Vnode } from '../vnode/vnode.js';
-import { vop, vopMutate } from '../vnode/vops.js';
-import { isStorage } from './sys-attr.js';
+import { isDefault, vopMutate } from '../vnode/vops.js';
+import { checkAccessOf, isStorage } from './sys-attr.js';
 import { OpenFile } from './file.js';
 import type { Mount } from './mount.js';
 import { Lookup, Nameidata, namei } from './namei.js';
@@ -38,8 +38,6 @@ import type { Op } from './wait.js';
 const MAX_CREATE_RETRIES = 8;
 
 export function* open(p: Proc, path: string, flags: number, mode: number): Op<number> {
-  const acc = flags & O_ACCMODE;
-  if (acc === O_ACCMODE) throw fail('EINVAL');
   const creat = (flags & O_CREAT) !== 0;
   const follow = (flags & O_NOFOLLOW) === 0 && !(creat && (flags & O_EXCL) !== 0);
   const nd = new Nameidata();
@@ -47,16 +45,16 @@ export function* open(p: Proc, path: string, flags: number, mode: number): Op<nu
   let created = false;
   for (let attempt = 0; ; attempt++) {
     namei(p, path, (creat ? Lookup.Parent : 0) | (follow ? Lookup.Follow : 0), nd);
+    if (creat && nd.trailingSlash) throw fail('EISDIR');
     if (nd.vp !== null) {
       if (creat) {
         if ((flags & O_EXCL) !== 0) throw fail('EEXIST');
-        if (nd.vp.type === VType.Dir || nd.name === '.' || nd.name === '..' || nd.trailingSlash) throw fail('EISDIR');
+        if (nd.vp.type === VType.Dir || nd.name === '.' || nd.name === '..') throw fail('EISDIR');
       }
       vp = nd.vp;
       p.kernel.vrefCurrent(vp);
       break;
     }
-    if (nd.trailingSlash) throw fail('EISDIR');
     const dvp = nd.dvp!;
     if ((dvp.mount as Mount).readonly) throw fail('EROFS');
     try {
@@ -86,16 +84,11 @@ function* finishOpen(p: Proc, vp: Vnode, flags: number, created: boolean, dirVp:
   if (vp.type === VType.Dir && (acc !== O_RDONLY || trunc)) throw fail('EISDIR');
   if (!created) {
     if ((vp.mount as Mount).readonly && isStorage(vp) && (acc !== O_RDONLY || trunc)) throw fail('EROFS');
-    const want = (acc === O_RDONLY ? R_OK : acc === O_WRONLY ? W_OK : R_OK | W_OK) | (trunc ? W_OK : 0);
-    vp.mount.fs.lock(vp, false);
-    try {
-      vop('access', vp)(vp, want, p.cred);
-    } finally {
-      vp.mount.fs.unlock(vp);
-    }
+    // Access mode 3 (Linux: "no read, no write", for ioctls) needs read and write permission.
+    checkAccessOf(vp, (acc === O_RDONLY ? R_OK : acc === O_WRONLY ? W_OK : R_OK | W_OK) | (trunc ? W_OK : 0), p.cred);
   }
   const file = new OpenFile(vp, flags & ~(O_CREAT | O_EXCL | O_TRUNC), p.kernel.newFileId(), p.cred, dirVp, name);
-  yield* vop('open', vp)(vp, file, p.cred);
+  if (!isDefault(vp.ops, 'open')) yield* vp.ops.open(vp, file, p.cred);
   try {
     if (trunc && !created && vp.type === VType.Reg) {
       yield* vopMutate('setattr', vp, { size: 0 }, p.cred);
@@ -106,7 +99,7 @@ function* finishOpen(p: Proc, vp: Vnode, flags: number, created: boolean, dirVp:
     p.kernel.hold(vp);
     return fd;
   } catch (e) {
-    yield* vop('close', vp)(vp, file);
+    yield* vp.ops.close(vp, file);
     throw e;
   }
 }
@@ -122,12 +115,12 @@ export function* releaseFile(p: Proc, file: OpenFile): Op<void> {
   if (p.lockedVnodes.has(vp)) {
     // POSIX: closing any descriptor of a file drops the process's record locks on it.
     p.lockedVnodes.delete(vp);
-    yield* vop('advlock', vp)(vp, p.pid, AdvOp.SetLk, { type: F_UNLCK, start: 0, end: Infinity }, AdvFlags.Posix);
+    yield* vp.ops.advlock(vp, p.pid, AdvOp.SetLk, { type: F_UNLCK, start: 0, end: Infinity }, AdvFlags.Posix);
   }
   if (--file.refs > 0) return;
   try {
-    if (file.flocked) yield* vop('advlock', vp)(vp, file.id, AdvOp.SetLk, { type: F_UNLCK, start: 0, end: Infinity }, AdvFlags.Flock);
-    yield* vop('close', vp)(vp, file);
+    if (file.flocked) yield* vp.ops.advlock(vp, file.id, AdvOp.SetLk, { type: F_UNLCK, start: 0, end: Infinity }, AdvFlags.Flock);
+    if (!isDefault(vp.ops, 'close')) yield* vp.ops.close(vp, file);
   } finally {
     p.kernel.unhold(vp);
     p.vrele(vp);
@@ -156,7 +149,7 @@ export function* read(p: Proc, fd: number, buf: Uint8Array, off: number, len: nu
   const vp = file.vp;
   if (position >= 0 && !seekable(vp) && vp.type !== VType.Chr) throw fail('ESPIPE');
   const pos = position >= 0 ? position : file.offset;
-  const n = yield* vop('read', vp)(vp, file, buf, off, len, pos);
+  const n = yield* vp.ops.read(vp, file, buf, off, len, pos);
   if (position < 0) file.offset = pos + n;
   return n;
 }
@@ -167,7 +160,7 @@ export function* write(p: Proc, fd: number, buf: Uint8Array, off: number, len: n
   if (position >= 0 && !seekable(vp) && vp.type !== VType.Chr) throw fail('ESPIPE');
   const append = (file.flags & O_APPEND) !== 0;
   const pos = append ? -1 : position >= 0 ? position : file.offset;
-  const n = yield* vop('write', vp)(vp, file, buf, off, len, pos);
+  const n = yield* vp.ops.write(vp, file, buf, off, len, pos);
   if (position < 0 || append) {
     if (vp.type === VType.Reg) file.offset = append ? file.endPos : pos + n;
   }
@@ -224,7 +217,7 @@ export function lseek(p: Proc, fd: number, offset: number, whence: number): numb
       const st = newStatBuf();
       vp.mount.fs.lock(vp, false);
       try {
-        vop('getattr', vp)(vp, st);
+        vp.ops.getattr(vp, st);
       } finally {
         vp.mount.fs.unlock(vp);
       }
@@ -236,7 +229,7 @@ export function lseek(p: Proc, fd: number, offset: number, whence: number): numb
       if (offset < 0) throw fail('ENXIO');
       vp.mount.fs.lock(vp, false);
       try {
-        file.offset = vop('seekhole', vp)(vp, offset, whence);
+        file.offset = vp.ops.seekhole(vp, offset, whence);
       } finally {
         vp.mount.fs.unlock(vp);
       }
@@ -254,7 +247,7 @@ export function lseek(p: Proc, fd: number, offset: number, whence: number): numb
 
 export function* fsync(p: Proc, fd: number): Op<void> {
   const file = p.file(fd);
-  yield* vop('fsync', file.vp)(file.vp, file);
+  yield* file.vp.ops.fsync(file.vp, file);
 }
 
 export function dup(p: Proc, fd: number): number {
@@ -273,7 +266,7 @@ export function* fallocate(p: Proc, fd: number, offset: number, len: number): Op
   const st = newStatBuf();
   vp.mount.fs.lock(vp, false);
   try {
-    vop('getattr', vp)(vp, st);
+    vp.ops.getattr(vp, st);
   } finally {
     vp.mount.fs.unlock(vp);
   }
@@ -291,11 +284,11 @@ export function* copyFileRange(p: Proc, fdIn: number, posIn: number, fdOut: numb
   let inPos = posIn >= 0 ? posIn : src.offset;
   let outPos = posOut >= 0 ? posOut : dst.offset;
   while (done < len) {
-    const n = yield* vop('read', src.vp)(src.vp, src, chunk, 0, Math.min(chunk.length, len - done), inPos);
+    const n = yield* src.vp.ops.read(src.vp, src, chunk, 0, Math.min(chunk.length, len - done), inPos);
     if (n === 0) break;
     let w = 0;
     while (w < n) {
-      const m = yield* vop('write', dst.vp)(dst.vp, dst, chunk, w, n - w, outPos);
+      const m = yield* dst.vp.ops.write(dst.vp, dst, chunk, w, n - w, outPos);
       w += m;
       outPos += m;
     }

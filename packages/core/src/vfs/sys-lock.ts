@@ -7,7 +7,6 @@
 import { F_RDLCK, F_UNLCK, F_WRLCK, LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN, SEEK_CUR, SEEK_END, SEEK_SET } from '../constants.js';
 import { fail } from '../errno.js';
 import { AdvFlags, AdvOp, type AdvlockRequest } from '../vnode/vnode.js';
-import { vop } from '../vnode/vops.js';
 import { getattr } from './sys-attr.js';
 import type { OpenFile } from './file.js';
 import type { Proc } from './proc.js';
@@ -55,7 +54,7 @@ export function getlk(p: Proc, fd: number, l: RecordLock): RecordLock {
   const file = p.file(fd);
   const req = toRequest(p, file, l);
   if (req.type === F_UNLCK) throw fail('EINVAL');
-  const c = runSync(vop('advlock', file.vp)(file.vp, p.pid, AdvOp.GetLk, req, AdvFlags.Posix));
+  const c = runSync(file.vp.ops.advlock(file.vp, p.pid, AdvOp.GetLk, req, AdvFlags.Posix));
   if (c === null) return { type: F_UNLCK, whence: SEEK_SET, start: req.start, len: lenOf(req.start, req.end) };
   return { type: c.type, whence: SEEK_SET, start: c.start, len: lenOf(c.start, c.end), pid: c.pid ?? 0 };
 }
@@ -69,7 +68,7 @@ export function setlk(p: Proc, fd: number, l: RecordLock): void {
   checkMode(file, l.type);
   const req = toRequest(p, file, l);
   p.lockedVnodes.add(file.vp);
-  runSync(vop('advlock', file.vp)(file.vp, p.pid, AdvOp.SetLk, req, AdvFlags.Posix));
+  runSync(file.vp.ops.advlock(file.vp, p.pid, AdvOp.SetLk, req, AdvFlags.Posix));
 }
 
 export function* setlkw(p: Proc, fd: number, l: RecordLock): Op<void> {
@@ -77,7 +76,7 @@ export function* setlkw(p: Proc, fd: number, l: RecordLock): Op<void> {
   checkMode(file, l.type);
   const req = toRequest(p, file, l);
   p.lockedVnodes.add(file.vp);
-  yield* vop('advlock', file.vp)(file.vp, p.pid, AdvOp.SetLkW, req, AdvFlags.Posix);
+  yield* file.vp.ops.advlock(file.vp, p.pid, AdvOp.SetLkW, req, AdvFlags.Posix);
 }
 
 export function* flock(p: Proc, fd: number, operation: number): Op<void> {
@@ -88,5 +87,5 @@ export function* flock(p: Proc, fd: number, operation: number): Op<void> {
   if (type < 0) throw fail('EINVAL');
   file.flocked = true;
   const req: AdvlockRequest = { type, start: 0, end: Infinity, pid: p.pid };
-  yield* vop('advlock', file.vp)(file.vp, file.id, nb || type === F_UNLCK ? AdvOp.SetLk : AdvOp.SetLkW, req, AdvFlags.Flock);
+  yield* file.vp.ops.advlock(file.vp, file.id, nb || type === F_UNLCK ? AdvOp.SetLk : AdvOp.SetLkW, req, AdvFlags.Flock);
 }

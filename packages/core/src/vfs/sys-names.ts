@@ -47,12 +47,12 @@ export function* rmdir(p: Proc, path: string): Op<void> {
   namei(p, path, Lookup.Parent, nd);
   if (nd.name === '.') throw fail('EINVAL');
   if (nd.name === '..') throw fail('ENOTEMPTY');
+  const dvp = nd.dvp!;
+  checkWritable(dvp);
   const vp = nd.vp;
   if (vp === null) throw fail('ENOENT');
   if (vp.type !== VType.Dir) throw fail('ENOTDIR');
   if (isMountRoot(vp)) throw fail('EBUSY');
-  const dvp = nd.dvp!;
-  checkWritable(dvp);
   yield* vopMutate('rmdir', dvp, nd.name, nd.nameLen, p.cred);
   p.kernel.watch.emit(dvp, 'rename', nd.name);
   p.kernel.watch.emit(vp, 'rename', nd.name);
@@ -61,12 +61,13 @@ export function* rmdir(p: Proc, path: string): Op<void> {
 export function* unlink(p: Proc, path: string): Op<void> {
   const nd = new Nameidata();
   namei(p, path, Lookup.Parent, nd);
-  const vp = nd.vp;
-  if (vp === null) throw fail('ENOENT');
-  if (vp.type === VType.Dir || isDot(nd.name)) throw fail('EISDIR');
-  if (nd.trailingSlash) throw fail('ENOTDIR');
+  if (isDot(nd.name)) throw fail('EISDIR');
   const dvp = nd.dvp!;
   checkWritable(dvp);
+  const vp = nd.vp;
+  if (vp === null) throw fail('ENOENT');
+  if (vp.type === VType.Dir) throw fail('EISDIR');
+  if (nd.trailingSlash) throw fail('ENOTDIR');
   yield* vopMutate('remove', dvp, nd.name, nd.nameLen, p.cred);
   p.kernel.watch.emit(dvp, 'rename', nd.name);
   p.kernel.watch.emit(vp, 'rename', nd.name);
@@ -79,6 +80,7 @@ export function* rename(p: Proc, from: string, to: string): Op<void> {
   namei(p, to, Lookup.Parent, tnd);
   const fvp = fnd.vp;
   if (isDot(fnd.name) || isDot(tnd.name)) throw fail(fvp === null ? 'ENOENT' : 'EBUSY');
+  checkWritable(fnd.dvp!);
   if (fvp === null) throw fail('ENOENT');
   if (fnd.trailingSlash && fvp.type !== VType.Dir) throw fail('ENOTDIR');
   if (tnd.trailingSlash && fvp.type !== VType.Dir) throw fail('ENOTDIR');

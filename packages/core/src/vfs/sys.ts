@@ -10,7 +10,9 @@
  *   them into Node-shaped errors naming the syscall and path.
  * - Calls that may wait return `Op<T>` (run with runSync/runAsync); the rest
  *   return directly. Which is which is part of the contract, so the facade
- *   never guesses.
+ *   never guesses. An Op does no work, and so throws nothing, until it is
+ *   first driven: argument errors surface from the driver, as rejections for
+ *   promise callers.
  * - Numbers follow Linux: flags are O_*, modes S_*, times are seconds plus
  *   nanoseconds, with UTIME_NOW / UTIME_OMIT in the nanosecond slot.
  * - Stat results are written into a caller-owned `StatBuf` (no allocation

@@ -174,7 +174,8 @@ export class Vnode {
     readonly ino: number,
     readonly gen: number,
     readonly type: VType,
-    readonly ops: VopVector,
+    /** Complete vector (vops.ts completeVector): every op present. */
+    readonly ops: Required<VopVector>,
   ) {}
 }
 

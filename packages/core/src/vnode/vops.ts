@@ -16,7 +16,7 @@
 
 import { fail } from '../errno.js';
 import type { Op } from '../vfs/wait.js';
-import { VOP_TABLE, type VopName } from './vop-table.js';
+import { VOP_NAMES, VOP_TABLE, type VopName } from './vop-table.js';
 import type { Vnode, VopVector } from './vnode.js';
 
 export type Vop<K extends VopName> = NonNullable<VopVector[K]>;
@@ -92,10 +92,33 @@ function checkContract(name: VopName, vp: Vnode): void {
   if (want !== have && !(want === 'S' && have === 'E')) throw new Error(`VOP_${name.toUpperCase()}: ${first} must be ${want} on entry, is ${have}`);
 }
 
+/**
+ * A complete op vector: every op present (the table's default where the file
+ * system has none), all vectors with the same shape, so `vp.ops.lookup(...)`
+ * is a monomorphic property access at every call site. In debug builds each
+ * op is wrapped to check its lock contract.
+ */
+export function completeVector(partial: VopVector): Required<VopVector> {
+  const out = {} as Record<VopName, unknown>;
+  for (const name of VOP_NAMES) {
+    const fn = (partial[name] ?? DEFAULTS[name]) as (...a: unknown[]) => unknown;
+    out[name] = debug
+      ? function checked(this: unknown, ...args: unknown[]) {
+          checkContract(name, args[0] as Vnode);
+          return fn.apply(this, args);
+        }
+      : fn;
+  }
+  return out as Required<VopVector>;
+}
+
+/** Does the vector do anything for `name`, or is it the table's do-nothing default? */
+export function isDefault(vector: VopVector, name: 'open' | 'close' | 'fsync' | 'inactive'): boolean {
+  return vector[name] === DEFAULTS[name];
+}
+
 export function vop<K extends VopName>(name: K, vp: Vnode): Vop<K> {
-  const fn = vp.ops[name] as Vop<K> | undefined;
-  if (debug) checkContract(name, vp);
-  return fn ?? DEFAULTS[name];
+  return vp.ops[name] as Vop<K>;
 }
 
 /** Run a mutating op where it belongs: here (embedded) or on the mount's actor. */
