@@ -1,0 +1,20 @@
+/**
+ * The layers below the public API, for the sibling packages
+ * (@actorvfs/workers, @actorvfs/portal). Not a stable interface.
+ */
+
+export * from './errno.js';
+export * from './store/layout.js';
+export { Store, type StoreImage, type StoreOptions, type SegmentSource } from './store/store.js';
+export * from './store/lock.js';
+export { Tmpfs, type TmpfsImage, type TmpfsOptions, modeToVType, vtypeToMode } from './tmpfs/tmpfs.js';
+export { Kernel } from './vfs/kernel.js';
+export { Mount, MountTable, type MountOptions } from './vfs/mount.js';
+export { Proc, type ProcOptions } from './vfs/proc.js';
+export { Nameidata, namei, Lookup, type NameiContext } from './vfs/namei.js';
+export * from './vfs/sys.js';
+export * from './vfs/wait.js';
+export * from './vfs/clock.js';
+export * from './vnode/vnode.js';
+export * from './vnode/vop-table.js';
+export { vop, vopMutate, type ActorLink, type Vop, type MutateResult } from './vnode/vops.js';

@@ -1,0 +1,95 @@
+/**
+ * The setups every conformance test runs against. A test is written once,
+ * against Node's fs API, and applied to each setup with `forEachSetup`.
+ *
+ * Each setup gives:
+ *   fs     the file system under test, acting as the setup's credentials
+ *   admin  the same file system acting as root (uid 0), for preparing cases
+ *   as()   the same file system acting as any other user
+ *   dir    an empty working directory owned by the setup's credentials
+ *
+ * Setups today: in-thread as root, and in-thread as an unprivileged user.
+ * The shared-mode setups (the file system served by actors, driven from a
+ * worker thread) plug in here with the same shape.
+ */
+
+import { afterEach, beforeEach, describe } from 'vitest';
+import { createVfs, type VfsFs } from '@actorvfs/core';
+
+export interface Cred {
+  uid: number;
+  gid: number;
+  groups?: number[];
+  umask?: number;
+}
+
+export interface Harness {
+  fs: VfsFs;
+  admin: VfsFs;
+  cred: Required<Pick<Cred, 'uid' | 'gid'>> & Cred;
+  dir: string;
+  as(cred: Cred): VfsFs;
+  close(): Promise<void>;
+}
+
+export interface Setup {
+  name: string;
+  /** True when `fs` acts as uid 0. Tests of privilege rules branch on this. */
+  privileged: boolean;
+  create(): Promise<Harness>;
+}
+
+/** pjdfstest's users; the conformance suite uses these numbers throughout. */
+export const USER = { uid: 65534, gid: 65534 } as const;
+export const USER2 = { uid: 65533, gid: 65533 } as const;
+
+function inThread(name: string, cred: Cred): Setup {
+  return {
+    name,
+    privileged: cred.uid === 0,
+    async create() {
+      const vfs = createVfs();
+      const admin = vfs.context({ uid: 0, gid: 0, groups: [0], umask: 0 });
+      const dir = '/work';
+      admin.mkdirSync(dir, 0o755);
+      admin.chownSync(dir, cred.uid, cred.gid);
+      const fs = vfs.context({ uid: cred.uid, gid: cred.gid, groups: cred.groups ?? [cred.gid], umask: cred.umask ?? 0 });
+      return {
+        fs,
+        admin,
+        cred: { ...cred },
+        dir,
+        as: (c: Cred) => vfs.context({ uid: c.uid, gid: c.gid, groups: c.groups ?? [c.gid], umask: c.umask ?? 0 }),
+        close: async () => {},
+      };
+    },
+  };
+}
+
+export const setups: Setup[] = [
+  inThread('in-thread as root', { uid: 0, gid: 0, groups: [0] }),
+  inThread('in-thread as user', { uid: 1000, gid: 1000, groups: [1000] }),
+];
+
+/**
+ * Declare a suite once per setup. `body` receives a getter for the current
+ * harness (fresh per test).
+ */
+export function forEachSetup(title: string, body: (h: () => Harness, setup: Setup) => void): void {
+  for (const setup of setups) {
+    describe(`${title} [${setup.name}]`, () => {
+      let harness: Harness | undefined;
+      beforeEach(async () => {
+        harness = await setup.create();
+      });
+      afterEach(async () => {
+        await harness?.close();
+        harness = undefined;
+      });
+      body(() => {
+        if (harness === undefined) throw new Error('harness used outside a test');
+        return harness;
+      }, setup);
+    });
+  }
+}
