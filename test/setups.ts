@@ -14,13 +14,16 @@
  */
 
 import { afterEach, beforeEach, describe } from 'vitest';
-import { createVfs, type VfsFs } from '@actorvfs/core';
+import { createVfs, tmpfs, type MountOptions, type TmpfsOptions, type VfsFs } from '@actorvfs/core';
 
 export interface Cred {
   uid: number;
   gid: number;
   groups?: number[];
   umask?: number;
+  /** Confine the context to this directory (see vfs.context). */
+  root?: string;
+  cwd?: string;
 }
 
 export interface Harness {
@@ -29,6 +32,10 @@ export interface Harness {
   cred: Required<Pick<Cred, 'uid' | 'gid'>> & Cred;
   dir: string;
   as(cred: Cred): VfsFs;
+  /** Mount a new tmpfs at `path` (an existing directory). */
+  mountTmpfs(path: string, options?: MountOptions & TmpfsOptions): void;
+  unmount(path: string): void;
+  remount(path: string, options: MountOptions): void;
   close(): Promise<void>;
 }
 
@@ -59,7 +66,18 @@ function inThread(name: string, cred: Cred): Setup {
         admin,
         cred: { ...cred },
         dir,
-        as: (c: Cred) => vfs.context({ uid: c.uid, gid: c.gid, groups: c.groups ?? [c.gid], umask: c.umask ?? 0 }),
+        as: (c: Cred) =>
+          vfs.context({
+            uid: c.uid,
+            gid: c.gid,
+            groups: c.groups ?? [c.gid],
+            umask: c.umask ?? 0,
+            ...(c.root !== undefined ? { root: c.root } : {}),
+            ...(c.cwd !== undefined ? { cwd: c.cwd } : {}),
+          }),
+        mountTmpfs: (path, options = {}) => vfs.mount(path, tmpfs(options), options),
+        unmount: (path) => vfs.unmount(path),
+        remount: (path, options) => vfs.remount(path, options),
         close: async () => {},
       };
     },
