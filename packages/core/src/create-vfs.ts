@@ -13,6 +13,7 @@ import type { Mount, MountOptions } from './vfs/mount.js';
 import { Lookup, Nameidata, namei } from './vfs/namei.js';
 import { Proc } from './vfs/proc.js';
 import type { Cred } from './vfs/sys.js';
+import { runSync } from './vfs/wait.js';
 import type { MountedFs, Vnode } from './vnode/vnode.js';
 import { VType } from './vnode/vnode.js';
 
@@ -72,7 +73,7 @@ export class Vfs {
     if (options.root !== undefined) this.release(root);
     if (options.cwd !== undefined) {
       try {
-        proc.chdir(options.cwd);
+        runSync(proc.chdir(options.cwd));
       } catch (e) {
         throw toVfsError(e, 'chdir', options.cwd);
       }

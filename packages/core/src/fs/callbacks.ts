@@ -16,6 +16,7 @@ import { newIoArgs, readArgs, writeArgs } from './fd-args.js';
 import { pathOrFd, type Ops } from './ops.js';
 import { makeStats } from './stats.js';
 import { getBuffers, getCallback, getFd, getFdNative, getId, getLen, getWritePosition, parseMode } from './validate.js';
+import { runSync } from '../vfs/wait.js';
 
 type Cb = (...args: unknown[]) => void;
 
@@ -154,7 +155,7 @@ export function createCallbacks(c: Ctx, ops: Ops) {
   const fstat = fdOp('fstat', 2, async (fd, [options]) => {
     const bigint = bigintArg(options);
     try {
-      sys.fstat(fd, c.st);
+      runSync(sys.fstat(fd, c.st));
     } catch (e) {
       throw uvError(e, 'fstat', undefined, undefined, fstat);
     }

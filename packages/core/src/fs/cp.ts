@@ -18,6 +18,7 @@ import { errCode, errCp, errInvalidArgType } from './errors.js';
 import { mkdirpOp } from './mkdir.js';
 import { copyFileOp } from './rw.js';
 import { getAccessMode, optBoolean, validateObject } from './validate.js';
+import { runSync } from '../vfs/wait.js';
 
 export interface CpOptions {
   dereference: boolean;
@@ -73,8 +74,8 @@ interface Node {
 
 function statOf(c: Ctx, path: string, follow: boolean, mustExist: boolean): Node | undefined {
   try {
-    if (follow) c.sys.stat(path, c.st);
-    else c.sys.lstat(path, c.st);
+    if (follow) runSync(c.sys.stat(path, c.st));
+    else runSync(c.sys.lstat(path, c.st));
   } catch (e) {
     if (!mustExist && e instanceof Errno && e.code === 'ENOENT') return undefined;
     throw toVfsError(e, follow ? 'stat' : 'lstat', path);
@@ -94,7 +95,7 @@ function statOf(c: Ctx, path: string, follow: boolean, mustExist: boolean): Node
 const isDirMode = (m: number): boolean => (m & S_IFMT) === S_IFDIR;
 
 function resolvePath(c: Ctx, p: string): string {
-  return p.startsWith('/') ? posix.normalize(p) : posix.join(c.sys.getcwd(), p);
+  return p.startsWith('/') ? posix.normalize(p) : posix.join(runSync(c.sys.getcwd()), p);
 }
 
 /** True when `dest` is `src` or lies below it. */
@@ -204,7 +205,7 @@ function* copyFileItem(c: Ctx, src: string, srcSt: Node, dest: string, destSt: N
 function* copyLinkItem(c: Ctx, src: string, dest: string, destSt: Node | undefined, o: CpOptions): CpOp<void> {
   let target: string;
   try {
-    target = c.sys.readlink(src);
+    target = yield* c.sys.readlink(src);
   } catch (e) {
     throw toVfsError(e, 'readlink', src);
   }
@@ -212,7 +213,7 @@ function* copyLinkItem(c: Ctx, src: string, dest: string, destSt: Node | undefin
   if (destSt !== undefined) {
     let destTarget: string | undefined;
     try {
-      destTarget = c.sys.readlink(dest);
+      destTarget = yield* c.sys.readlink(dest);
     } catch (e) {
       if (!(e instanceof Errno) || e.code !== 'EINVAL') throw toVfsError(e, 'readlink', dest);
     }
@@ -256,7 +257,7 @@ function* copyDirItem(c: Ctx, src: string, srcSt: Node, dest: string, destSt: No
   }
   let ents;
   try {
-    ents = c.sys.readdir(src);
+    ents = yield* c.sys.readdir(src);
   } catch (e) {
     throw toVfsError(e, 'scandir', src);
   }
@@ -294,6 +295,6 @@ export function* cpOp(c: Ctx, src: string, dest: string, o: CpOptions): CpOp<voi
   const [srcSt, destSt] = checkPaths(c, src, dest, o);
   checkParents(c, src, srcSt, dest);
   const parent = posix.dirname(dest);
-  if (!c.sys.exists(parent)) yield* mkdirpOp(c, parent, 0o777);
+  if (!(yield* c.sys.exists(parent))) yield* mkdirpOp(c, parent, 0o777);
   yield* copyItem(c, src, srcSt, dest, destSt, o);
 }

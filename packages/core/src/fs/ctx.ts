@@ -8,7 +8,7 @@
  */
 
 import { newStatBuf, type StatBuf, type Sys } from '../vfs/sys.js';
-import { newWait, runAsync, waitFor, type Op } from '../vfs/wait.js';
+import { newWait, resumeAsync, waitFor, type Op, type Wait } from '../vfs/wait.js';
 import { errInvalidArgType, uvError } from './errors.js';
 
 export interface Ctx {
@@ -26,12 +26,54 @@ export function newCtx(sys: Sys): Ctx {
  * syscall and paths. Pass a kernel call as a thunk (`() => sys.mkdir(...)`)
  * so that an error raised while the call builds its Op is mapped too.
  */
-export async function drive<T>(op: Op<T> | (() => Op<T>), syscall: string, path?: string, dest?: string): Promise<T> {
+export function drive<T>(op: Op<T> | (() => Op<T>), syscall: string, path?: string, dest?: string): Promise<T> {
+  // Run synchronously up to the first wait: most operations never wait, and
+  // then the promise costs no more than Promise.resolve.
+  let gen: Op<T>;
+  let r: IteratorResult<Wait, T>;
   try {
-    return await runAsync(typeof op === 'function' ? op() : op);
+    gen = typeof op === 'function' ? op() : op;
+    r = gen.next();
   } catch (e) {
-    throw uvError(e, syscall, path, dest, drive);
+    return Promise.reject(uvError(e, syscall, path, dest, drive));
   }
+  if (r.done === true) return Promise.resolve(r.value);
+  return resumeAsync(gen, r.value).catch((e: unknown) => {
+    throw uvError(e, syscall, path, dest, drive);
+  });
+}
+
+/**
+ * drive() for an operation that fills a StatBuf, then `finish` turns it into
+ * the result. Runs synchronously (with the shared StatBuf) up to the first
+ * wait; an operation that does wait gets a private StatBuf, since other
+ * operations may use the shared one before it finishes.
+ */
+export function driveStat<T>(c: Ctx, start: (out: StatBuf) => Op<void>, finish: (st: StatBuf) => T, syscall: string, path?: string): Promise<T> {
+  let op: Op<void>;
+  let r: IteratorResult<Wait, void>;
+  try {
+    op = start(c.st);
+    r = op.next();
+  } catch (e) {
+    return Promise.reject(uvError(e, syscall, path, undefined, driveStat));
+  }
+  if (r.done === true) return Promise.resolve(finish(c.st));
+  // Already started with the shared buffer: finish it, then redo privately.
+  const own = newStatBuf();
+  return resumeAsync(op, r.value)
+    .then(() => runToEnd(start(own)))
+    .then(
+      () => finish(own),
+      (e: unknown) => {
+        throw uvError(e, syscall, path, undefined, driveStat);
+      },
+    );
+}
+
+function runToEnd(op: Op<void>): Promise<void> {
+  const r = op.next();
+  return r.done === true ? Promise.resolve() : resumeAsync(op, r.value);
 }
 
 /**

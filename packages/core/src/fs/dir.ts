@@ -70,7 +70,7 @@ export class Dir {
     const c = this.#c;
     let ents;
     try {
-      ents = c.sys.getdents(fd, this.#opts.bufferSize);
+      ents = runSync(c.sys.getdents(fd, this.#opts.bufferSize));
     } catch (e) {
       throw toVfsError(e, 'scandir', dirPath);
     }

@@ -50,6 +50,7 @@ import {
   validateObject,
 } from './validate.js';
 import { getWriteData, type WriteFileData } from './write-data.js';
+import { runSync } from '../vfs/wait.js';
 
 export interface ReadResult<B> {
   bytesRead: number;
@@ -210,7 +211,7 @@ export class FileHandle extends EventEmitter {
     return this.#call('fstat', async (fd) => {
       const bigint = options?.bigint === true;
       try {
-        this.#c.sys.fstat(fd, this.#c.st);
+        runSync(this.#c.sys.fstat(fd, this.#c.st));
       } catch (e) {
         throw uvError(e, 'fstat', undefined, undefined, this.stat);
       }
@@ -316,7 +317,7 @@ export class FileHandle extends EventEmitter {
       };
       if (options.wait === true) return drive(() => this.#c.sys.setlkw(fd, lk), 'fcntl');
       try {
-        this.#c.sys.setlk(fd, lk);
+        runSync(this.#c.sys.setlk(fd, lk));
       } catch (e) {
         throw uvError(e, 'fcntl', undefined, undefined, this.lock);
       }
@@ -336,7 +337,7 @@ export class FileHandle extends EventEmitter {
       };
       let r: RecordLock;
       try {
-        r = this.#c.sys.getlk(fd, lk);
+        r = runSync(this.#c.sys.getlk(fd, lk));
       } catch (e) {
         throw uvError(e, 'fcntl', undefined, undefined, this.getLock);
       }

@@ -10,10 +10,11 @@ import { Errno, toVfsError } from '../errno.js';
 import { St } from '../vfs/sys.js';
 import type { Op } from '../vfs/wait.js';
 import type { Ctx } from './ctx.js';
+import { runSync } from '../vfs/wait.js';
 
 function isDir(c: Ctx, path: string): boolean {
   try {
-    c.sys.stat(path, c.st);
+    runSync(c.sys.stat(path, c.st));
   } catch {
     return false;
   }

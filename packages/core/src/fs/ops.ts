@@ -23,7 +23,7 @@ import {
   timesArg,
   writeFileArgs,
 } from './args.js';
-import { drive, type Ctx } from './ctx.js';
+import { drive, type Ctx, driveStat } from './ctx.js';
 import { cpOp, getCpOptions } from './cp.js';
 import { Dir, openDirOp } from './dir.js';
 import type { Dirent } from './dirent.js';
@@ -44,6 +44,7 @@ import {
   parseMode,
 } from './validate.js';
 import { getWriteData } from './write-data.js';
+import { runSync } from '../vfs/wait.js';
 
 export type Ops = ReturnType<typeof createOps>;
 
@@ -68,38 +69,44 @@ export function createOps(c: Ctx) {
     access(path: unknown, mode?: unknown): Promise<void> {
       const p = getPath(path, 'path');
       const m = getAccessMode(mode, 7, F_OK);
-      return now(() => sys.access(p, m), 'access', p);
+      return drive(() => sys.access(p, m), 'access', p);
     },
 
     stat(path: unknown, options?: unknown): Promise<Stats | BigIntStats> {
       const p = getPath(path, 'path');
       const bigint = bigintArg(options);
-      return now(() => (sys.stat(p, c.st), makeStats(c.st, bigint)), 'stat', p);
+      return driveStat(c, (out) => sys.stat(p, out), (st) => makeStats(st, bigint), 'stat', p);
     },
 
     lstat(path: unknown, options?: unknown): Promise<Stats | BigIntStats> {
       const p = getPath(path, 'path');
       const bigint = bigintArg(options);
-      return now(() => (sys.lstat(p, c.st), makeStats(c.st, bigint)), 'lstat', p);
+      return driveStat(c, (out) => sys.lstat(p, out), (st) => makeStats(st, bigint), 'lstat', p);
     },
 
     statfs(path: unknown, options?: unknown): Promise<StatFs<number> | StatFs<bigint>> {
       const p = getPath(path, 'path');
       const bigint = bigintArg(options);
-      return now(() => toStatFs(sys.statfs(p), bigint), 'statfs', p);
+      return drive(function* () {
+        return toStatFs(yield* sys.statfs(p), bigint);
+      }, 'statfs', p);
     },
 
     readlink(path: unknown, options?: unknown): Promise<string | Buffer> {
       const p = getPath(path, 'path');
       const enc = encodingArg(options);
-      return now(() => encodeName(sys.readlink(p), enc), 'readlink', p);
+      return drive(function* () {
+        return encodeName(yield* sys.readlink(p), enc);
+      }, 'readlink', p);
     },
 
     /** Node's JS realpath (callback form): a missing component is reported by 'lstat'. */
     realpath(path: unknown, options?: unknown): Promise<string | Buffer> {
       const p = getPath(path, 'path');
       const enc = encodingArg(options);
-      return now(() => encodeName(sys.realpath(p), enc), 'lstat', p);
+      return drive(function* () {
+        return encodeName(yield* sys.realpath(p), enc);
+      }, 'lstat', p);
     },
 
     /** realpath(3) (fs.promises.realpath and realpath.native): errors name 'realpath' and the whole path. */
@@ -107,7 +114,7 @@ export function createOps(c: Ctx) {
       const p = getPath(path, 'path');
       const enc = encodingArg(options);
       try {
-        return Promise.resolve(encodeName(sys.realpath(p), enc));
+        return Promise.resolve(encodeName(runSync(sys.realpath(p)), enc));
       } catch (e) {
         return Promise.reject(uvError(e instanceof Errno ? new Errno(e.code) : e, 'realpath', p, undefined, now));
       }
@@ -285,7 +292,7 @@ export function createOps(c: Ctx) {
       } catch {
         return Promise.resolve(false);
       }
-      return Promise.resolve(sys.exists(p));
+      return drive(() => sys.exists(p), 'access', p);
     },
   };
 }

@@ -31,6 +31,7 @@ import { St, type DirEntry } from '../vfs/sys.js';
 import type { Ctx } from './ctx.js';
 import { Dirent } from './dirent.js';
 import { encodeName, type Encoding } from './validate.js';
+import { runSync } from '../vfs/wait.js';
 
 /** The UV_DIRENT_* type of a mode. */
 export function direntTypeOfMode(mode: number): number {
@@ -58,7 +59,7 @@ export function direntTypeOfMode(mode: number): number {
 export function entryType(c: Ctx, dir: string, ent: DirEntry): number {
   if (ent.type !== UV_DIRENT_UNKNOWN) return ent.type;
   try {
-    c.sys.lstat(joinPath(dir, ent.name), c.st);
+    runSync(c.sys.lstat(joinPath(dir, ent.name), c.st));
     return direntTypeOfMode(c.st[St.Mode]!);
   } catch {
     return UV_DIRENT_UNKNOWN;
@@ -74,7 +75,7 @@ export type ReaddirResult = (string | Buffer)[] | Dirent<string | Buffer>[];
 /** One directory's entries (errors: 'scandir' with that directory's path). */
 function list(c: Ctx, path: string): DirEntry[] {
   try {
-    return c.sys.readdir(path);
+    return runSync(c.sys.readdir(path));
   } catch (e) {
     throw toVfsError(e, 'scandir', path);
   }

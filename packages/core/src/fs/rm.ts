@@ -50,7 +50,7 @@ function* sleep(ms: number): Op<void> {
 function* removeTree(c: Ctx, dir: string): Op<void> {
   let ents;
   try {
-    ents = c.sys.readdir(dir);
+    ents = yield* c.sys.readdir(dir);
   } catch (e) {
     throw toVfsError(e, 'scandir', dir);
   }
@@ -91,7 +91,7 @@ function* removeOnce(c: Ctx, path: string, isDir: boolean): Op<void> {
 export function* rmOp(c: Ctx, path: string, o: RmOptions): Op<void> {
   let isDir: boolean;
   try {
-    c.sys.lstat(path, c.st);
+    yield* c.sys.lstat(path, c.st);
     isDir = (c.st[St.Mode]! & S_IFMT) === S_IFDIR;
   } catch (e) {
     if (o.force && e instanceof Errno && e.code === 'ENOENT') return;
@@ -117,7 +117,7 @@ export function* rmOp(c: Ctx, path: string, o: RmOptions): Op<void> {
  */
 export function* rmdirRecursiveOp(c: Ctx, path: string, o: RmOptions): Op<void> {
   try {
-    c.sys.lstat(path, c.st);
+    yield* c.sys.lstat(path, c.st);
   } catch (e) {
     throw toVfsError(e, 'lstat', path);
   }

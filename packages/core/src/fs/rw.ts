@@ -36,7 +36,7 @@ export function* readAllOp(c: Ctx, fd: number): Op<Buffer> {
   const sys = c.sys;
   let size = 0;
   try {
-    sys.fstat(fd, c.st);
+    yield* sys.fstat(fd, c.st);
     if ((c.st[St.Mode]! & S_IFMT) === S_IFREG) size = c.st[St.Size]!;
   } catch (e) {
     throw toVfsError(e, 'fstat');
@@ -180,7 +180,7 @@ export function* copyFileOp(c: Ctx, src: string, dest: string, mode: number): Op
   let fdOut = -1;
   try {
     fdIn = yield* sys.open(src, O_RDONLY, 0);
-    sys.fstat(fdIn, c.st);
+    yield* sys.fstat(fdIn, c.st);
     const srcMode = c.st[St.Mode]!;
     const srcDev = c.st[St.Dev]!;
     const srcIno = c.st[St.Ino]!;
@@ -189,7 +189,7 @@ export function* copyFileOp(c: Ctx, src: string, dest: string, mode: number): Op
     if ((mode & COPYFILE_FICLONE_FORCE) !== 0) throw notSupported(src, dest);
     const excl = (mode & COPYFILE_EXCL) !== 0;
     fdOut = yield* sys.open(dest, O_WRONLY | O_CREAT | (excl ? O_EXCL : 0), srcMode & 0o7777);
-    sys.fstat(fdOut, c.st);
+    yield* sys.fstat(fdOut, c.st);
     if (c.st[St.Dev] === srcDev && c.st[St.Ino] === srcIno) return;
     yield* sys.ftruncate(fdOut, 0);
     try {

@@ -90,7 +90,7 @@ export function createSyncFd(c: Ctx) {
   function fstatSync(fd: unknown, options?: { bigint?: boolean }): Stats | BigIntStats {
     const f = getFdNative(fd);
     try {
-      sys.fstat(f, st);
+      runSync(sys.fstat(f, st));
     } catch (e) {
       throw uvError(e, 'fstat', undefined, undefined, fstatSync);
     }

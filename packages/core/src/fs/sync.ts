@@ -61,14 +61,14 @@ export function createSync(c: Ctx) {
     } catch {
       return false;
     }
-    return sys.exists(p);
+    return runSync(sys.exists(p));
   }
 
   function accessSync(path: unknown, mode?: unknown): void {
     const p = getPath(path, 'path');
     const m = mode === undefined ? F_OK : getAccessMode(mode, 7, F_OK);
     try {
-      sys.access(p, m);
+      runSync(sys.access(p, m));
     } catch (e) {
       throw uvError(e, 'access', p, undefined, accessSync);
     }
@@ -77,7 +77,7 @@ export function createSync(c: Ctx) {
   function statSync(path: unknown, options?: StatSyncOptions | null): Stats | BigIntStats | undefined {
     const p = getPath(path, 'path');
     try {
-      sys.stat(p, st);
+      runSync(sys.stat(p, st));
     } catch (e) {
       if (noEntry(e, options)) return undefined;
       throw uvError(e, 'stat', p, undefined, statSync);
@@ -88,7 +88,7 @@ export function createSync(c: Ctx) {
   function lstatSync(path: unknown, options?: StatSyncOptions | null): Stats | BigIntStats | undefined {
     const p = getPath(path, 'path');
     try {
-      sys.lstat(p, st);
+      runSync(sys.lstat(p, st));
     } catch (e) {
       if (noEntry(e, options)) return undefined;
       throw uvError(e, 'lstat', p, undefined, lstatSync);
@@ -99,7 +99,7 @@ export function createSync(c: Ctx) {
   function statfsSync(path: unknown, options?: { bigint?: boolean }): StatFs<number> | StatFs<bigint> {
     const p = getPath(path, 'path');
     try {
-      return toStatFs(sys.statfs(p), bigintArg(options));
+      return toStatFs(runSync(sys.statfs(p)), bigintArg(options));
     } catch (e) {
       throw uvError(e, 'statfs', p, undefined, statfsSync);
     }
@@ -109,7 +109,7 @@ export function createSync(c: Ctx) {
     const p = getPath(path, 'path');
     const enc = encodingArg(options);
     try {
-      return encodeName(sys.readlink(p), enc);
+      return encodeName(runSync(sys.readlink(p)), enc);
     } catch (e) {
       throw uvError(e, 'readlink', p, undefined, readlinkSync);
     }
@@ -119,7 +119,7 @@ export function createSync(c: Ctx) {
     const p = getPath(path, 'path');
     const enc = encodingArg(options);
     try {
-      return encodeName(sys.realpath(p), enc);
+      return encodeName(runSync(sys.realpath(p)), enc);
     } catch (e) {
       throw uvError(e, 'lstat', p, undefined, realpathSync);
     }
@@ -129,7 +129,7 @@ export function createSync(c: Ctx) {
     const p = getPath(path, 'path');
     const enc = encodingArg(options);
     try {
-      return encodeName(sys.realpath(p), enc);
+      return encodeName(runSync(sys.realpath(p)), enc);
     } catch (e) {
       throw uvError(e instanceof Errno ? new Errno(e.code) : e, 'realpath', p, undefined, realpathNativeSync);
     }

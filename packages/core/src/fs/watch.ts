@@ -32,6 +32,7 @@ import {
   validateUint32,
   type Encoding,
 } from './validate.js';
+import { runSync } from '../vfs/wait.js';
 
 type WatchListener = (eventType: 'rename' | 'change', filename: string | Buffer | null) => void;
 
@@ -211,7 +212,7 @@ export class StatWatcher extends EventEmitter {
   #sample(): { stats: Stats | BigIntStats; key: string } {
     const b = this.#buf;
     try {
-      this.#c.sys.stat(this.#path, b);
+      runSync(this.#c.sys.stat(this.#path, b));
     } catch {
       return { stats: zeroStats(this.#bigint), key: '' };
     }
@@ -268,7 +269,7 @@ export class StatWatchers {
   }
 
   #key(path: string): string {
-    return path.startsWith('/') ? posix.normalize(path) : posix.join(this.#c.sys.getcwd(), path);
+    return path.startsWith('/') ? posix.normalize(path) : posix.join(runSync(this.#c.sys.getcwd()), path);
   }
 
   watchFile(filename: unknown, options?: unknown, listener?: unknown): StatWatcher {

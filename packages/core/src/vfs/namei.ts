@@ -30,6 +30,7 @@ import { fail } from '../errno.js';
 import { utf8Length } from '../store/names.js';
 import { VType, type Vnode } from '../vnode/vnode.js';
 import type { Mount, MountTable } from './mount.js';
+import { restartable, type Op } from './wait.js';
 import type { Cred } from './sys.js';
 
 export const enum Lookup {
@@ -166,6 +167,11 @@ export function namei(ctx: NameiContext, path: string, flags: number, nd: Nameid
     }
     dir = child;
   }
+}
+
+/** namei inside a system call that may wait: restarted after a remote mount's WouldBlock. */
+export function nameiOp(ctx: NameiContext, path: string, flags: number, nd: Nameidata): Op<void> {
+  return restartable(() => namei(ctx, path, flags, nd));
 }
 
 /**

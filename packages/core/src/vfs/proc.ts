@@ -11,7 +11,7 @@ import type { MountTable } from './mount.js';
 import { FdTable, type OpenFile } from './file.js';
 import { Nameidata, type NameiContext } from './namei.js';
 import type { Cred, DirEntry, RecordLock, StatBuf, StatFs, Sys, WatchEvent, Watcher } from './sys.js';
-import type { Op } from './wait.js';
+import { WouldBlock, restartable, runSync, type Op } from './wait.js';
 import * as attr from './sys-attr.js';
 import * as dir from './sys-dir.js';
 import * as io from './sys-io.js';
@@ -66,36 +66,58 @@ export class Proc implements Sys, NameiContext {
     return this.fds.get(fd);
   }
 
-  // ---- attributes
-  stat(path: string, out: StatBuf): void {
-    attr.stat(this, path, out, true);
+  // ---- attributes (restartable read path)
+  // The hottest calls are written out as their own generators (no closure per call).
+  *stat(path: string, out: StatBuf): Op<void> {
+    for (;;) {
+      try {
+        return attr.stat(this, path, out, true);
+      } catch (e) {
+        if (!(e instanceof WouldBlock)) throw e;
+        yield* e.wait;
+      }
+    }
   }
-  lstat(path: string, out: StatBuf): void {
-    attr.stat(this, path, out, false);
+  *lstat(path: string, out: StatBuf): Op<void> {
+    for (;;) {
+      try {
+        return attr.stat(this, path, out, false);
+      } catch (e) {
+        if (!(e instanceof WouldBlock)) throw e;
+        yield* e.wait;
+      }
+    }
   }
-  fstat(fd: number, out: StatBuf): void {
-    attr.fstat(this, fd, out);
+  *fstat(fd: number, out: StatBuf): Op<void> {
+    for (;;) {
+      try {
+        return attr.fstat(this, fd, out);
+      } catch (e) {
+        if (!(e instanceof WouldBlock)) throw e;
+        yield* e.wait;
+      }
+    }
   }
-  access(path: string, mode: number): void {
-    attr.access(this, path, mode);
+  access(path: string, mode: number): Op<void> {
+    return restartable(() => attr.access(this, path, mode));
   }
-  exists(path: string): boolean {
-    return attr.exists(this, path);
+  exists(path: string): Op<boolean> {
+    return restartable(() => attr.exists(this, path));
   }
-  readlink(path: string): string {
-    return attr.readlink(this, path);
+  readlink(path: string): Op<string> {
+    return restartable(() => attr.readlink(this, path));
   }
-  realpath(path: string): string {
-    return dir.realpath(this, path);
+  realpath(path: string): Op<string> {
+    return restartable(() => dir.realpath(this, path));
   }
-  statfs(path: string): StatFs {
-    return attr.statfs(this, path);
+  statfs(path: string): Op<StatFs> {
+    return restartable(() => attr.statfs(this, path));
   }
-  pathconf(path: string, name: number): number {
-    return attr.pathconf(this, path, name);
+  pathconf(path: string, name: number): Op<number> {
+    return restartable(() => attr.pathconf(this, path, name));
   }
-  fpathconf(fd: number, name: number): number {
-    return attr.fpathconf(this, fd, name);
+  fpathconf(fd: number, name: number): Op<number> {
+    return restartable(() => attr.fpathconf(this, fd, name));
   }
 
   // ---- namespace
@@ -178,8 +200,8 @@ export class Proc implements Sys, NameiContext {
   writev(fd: number, bufs: readonly Uint8Array[], position: number): Op<number> {
     return io.writev(this, fd, bufs, position);
   }
-  lseek(fd: number, offset: number, whence: number): number {
-    return io.lseek(this, fd, offset, whence);
+  lseek(fd: number, offset: number, whence: number): Op<number> {
+    return restartable(() => io.lseek(this, fd, offset, whence));
   }
   fsync(fd: number): Op<void> {
     return io.fsync(this, fd);
@@ -201,28 +223,28 @@ export class Proc implements Sys, NameiContext {
   }
 
   // ---- directories
-  getdents(fd: number, max: number): DirEntry[] {
-    return dir.getdents(this, fd, max);
+  getdents(fd: number, max: number): Op<DirEntry[]> {
+    return restartable(() => dir.getdents(this, fd, max));
   }
-  readdir(path: string): DirEntry[] {
-    return dir.readdir(this, path);
+  readdir(path: string): Op<DirEntry[]> {
+    return restartable(() => dir.readdir(this, path));
   }
-  chdir(path: string): void {
-    dir.chdir(this, path);
+  chdir(path: string): Op<void> {
+    return restartable(() => dir.chdir(this, path));
   }
-  fchdir(fd: number): void {
-    dir.fchdir(this, fd);
+  fchdir(fd: number): Op<void> {
+    return restartable(() => dir.fchdir(this, fd));
   }
-  getcwd(): string {
-    return dir.getcwd(this);
+  getcwd(): Op<string> {
+    return restartable(() => dir.getcwd(this));
   }
 
   // ---- advisory locks
-  getlk(fd: number, l: RecordLock): RecordLock {
+  getlk(fd: number, l: RecordLock): Op<RecordLock> {
     return lock.getlk(this, fd, l);
   }
-  setlk(fd: number, l: RecordLock): void {
-    lock.setlk(this, fd, l);
+  setlk(fd: number, l: RecordLock): Op<void> {
+    return lock.setlk(this, fd, l);
   }
   setlkw(fd: number, l: RecordLock): Op<void> {
     return lock.setlkw(this, fd, l);
@@ -232,6 +254,6 @@ export class Proc implements Sys, NameiContext {
   }
 
   watch(path: string, options: { recursive: boolean }, listener: (ev: WatchEvent) => void): Watcher {
-    return dir.watch(this, path, options, listener);
+    return runSync(restartable(() => dir.watch(this, path, options, listener)));
   }
 }

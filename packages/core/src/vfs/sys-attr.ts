@@ -13,7 +13,7 @@ import type { Mount } from './mount.js';
 import { Lookup, Nameidata, namei, readlinkOf } from './namei.js';
 import type { Proc } from './proc.js';
 import { St, type Cred, type StatBuf, type StatFs } from './sys.js';
-import type { Op } from './wait.js';
+import { restartable, type Op } from './wait.js';
 
 /**
  * getattr with the mount's device number: an optimistic read, kept if the
@@ -142,9 +142,9 @@ function resolveTarget(p: Proc, path: string, follow: boolean, nd: Nameidata): V
 
 function* setattrPath(p: Proc, path: string, follow: boolean, va: VAttr, precheck?: (vp: Vnode) => void): Op<void> {
   const nd = new Nameidata();
-  const vp = resolveTarget(p, path, follow, nd);
+  const vp = yield* restartable(() => resolveTarget(p, path, follow, nd));
   if ((vp.mount as Mount).readonly) throw fail('EROFS');
-  precheck?.(vp);
+  if (precheck !== undefined) yield* restartable(() => precheck(vp));
   yield* vopMutate('setattr', vp, va, p.cred);
   p.kernel.watch.emit(vp, 'change', nd.name);
   if (nd.dvp !== null) p.kernel.watch.emit(nd.dvp, 'change', nd.name);
@@ -198,7 +198,8 @@ function timesAttr(p: Proc, as: number, an: number, ms: number, mn: number): VAt
 export function* utimes(p: Proc, path: string, as: number, an: number, ms: number, mn: number, follow: boolean): Op<void> {
   const va = timesAttr(p, as, an, ms, mn);
   if (va === null) {
-    resolveTarget(p, path, follow, new Nameidata());
+    const nd = new Nameidata();
+    yield* restartable(() => resolveTarget(p, path, follow, nd));
     return;
   }
   yield* setattrPath(p, path, follow, va);

@@ -27,13 +27,13 @@ import {
 import { Errno, fail } from '../errno.js';
 import { AdvFlags, AdvOp, VType, type Vnode } from '../vnode/vnode.js';
 import { isDefault, vopMutate } from '../vnode/vops.js';
-import { checkAccessOf, isStorage } from './sys-attr.js';
+import { checkAccessOf, getattr, isStorage } from './sys-attr.js';
 import { OpenFile } from './file.js';
 import type { Mount } from './mount.js';
-import { Lookup, Nameidata, namei } from './namei.js';
+import { Lookup, Nameidata, nameiOp } from './namei.js';
 import type { Proc } from './proc.js';
 import { St, newStatBuf } from './sys.js';
-import type { Op } from './wait.js';
+import { restartable, type Op } from './wait.js';
 
 const MAX_CREATE_RETRIES = 8;
 
@@ -44,7 +44,7 @@ export function* open(p: Proc, path: string, flags: number, mode: number): Op<nu
   let vp: Vnode;
   let created = false;
   for (let attempt = 0; ; attempt++) {
-    namei(p, path, (creat ? Lookup.Parent : 0) | (follow ? Lookup.Follow : 0), nd);
+    yield* nameiOp(p, path, (creat ? Lookup.Parent : 0) | (follow ? Lookup.Follow : 0), nd);
     if (creat && nd.trailingSlash) throw fail('EISDIR');
     if (nd.vp !== null) {
       if (creat) {
@@ -85,7 +85,8 @@ function* finishOpen(p: Proc, vp: Vnode, flags: number, created: boolean, dirVp:
   if (!created) {
     if ((vp.mount as Mount).readonly && isStorage(vp) && (acc !== O_RDONLY || trunc)) throw fail('EROFS');
     // Access mode 3 (Linux: "no read, no write", for ioctls) needs read and write permission.
-    checkAccessOf(vp, (acc === O_RDONLY ? R_OK : acc === O_WRONLY ? W_OK : R_OK | W_OK) | (trunc ? W_OK : 0), p.cred);
+    const want = (acc === O_RDONLY ? R_OK : acc === O_WRONLY ? W_OK : R_OK | W_OK) | (trunc ? W_OK : 0);
+    yield* restartable(() => checkAccessOf(vp, want, p.cred));
   }
   const file = new OpenFile(vp, flags & ~(O_CREAT | O_EXCL | O_TRUNC), p.kernel.newFileId(), p.cred, dirVp, name);
   if (!isDefault(vp.ops, 'open')) yield* vp.ops.open(vp, file, p.cred);
@@ -215,12 +216,7 @@ export function lseek(p: Proc, fd: number, offset: number, whence: number): numb
       break;
     case SEEK_END: {
       const st = newStatBuf();
-      vp.mount.fs.lock(vp, false);
-      try {
-        vp.ops.getattr(vp, st);
-      } finally {
-        vp.mount.fs.unlock(vp);
-      }
+      getattr(vp, st);
       base = st[St.Size]!;
       break;
     }
@@ -264,12 +260,7 @@ export function* fallocate(p: Proc, fd: number, offset: number, len: number): Op
   if (vp.type === VType.Fifo) throw fail('ESPIPE');
   if (vp.type !== VType.Reg) throw fail('ENODEV');
   const st = newStatBuf();
-  vp.mount.fs.lock(vp, false);
-  try {
-    vp.ops.getattr(vp, st);
-  } finally {
-    vp.mount.fs.unlock(vp);
-  }
+  yield* restartable(() => getattr(vp, st));
   // Memory is allocated on write; what posix_fallocate promises here is the size.
   if (offset + len > st[St.Size]!) yield* vopMutate('setattr', vp, { size: offset + len }, p.cred);
 }

@@ -11,7 +11,7 @@ import { getattr } from './sys-attr.js';
 import type { OpenFile } from './file.js';
 import type { Proc } from './proc.js';
 import { St, newStatBuf, type RecordLock } from './sys.js';
-import { runSync, type Op } from './wait.js';
+import { restartable, type Op } from './wait.js';
 
 /** Absolute inclusive range of a record lock request. */
 function toRequest(p: Proc, file: OpenFile, l: RecordLock): AdvlockRequest {
@@ -50,11 +50,11 @@ function checkMode(file: OpenFile, type: number): void {
   if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) throw fail('EINVAL');
 }
 
-export function getlk(p: Proc, fd: number, l: RecordLock): RecordLock {
+export function* getlk(p: Proc, fd: number, l: RecordLock): Op<RecordLock> {
   const file = p.file(fd);
-  const req = toRequest(p, file, l);
+  const req = yield* restartable(() => toRequest(p, file, l));
   if (req.type === F_UNLCK) throw fail('EINVAL');
-  const c = runSync(file.vp.ops.advlock(file.vp, p.pid, AdvOp.GetLk, req, AdvFlags.Posix));
+  const c = yield* file.vp.ops.advlock(file.vp, p.pid, AdvOp.GetLk, req, AdvFlags.Posix);
   if (c === null) return { type: F_UNLCK, whence: SEEK_SET, start: req.start, len: lenOf(req.start, req.end) };
   return { type: c.type, whence: SEEK_SET, start: c.start, len: lenOf(c.start, c.end), pid: c.pid ?? 0 };
 }
@@ -63,18 +63,18 @@ function lenOf(start: number, end: number): number {
   return end === Infinity ? 0 : end - start + 1;
 }
 
-export function setlk(p: Proc, fd: number, l: RecordLock): void {
+export function* setlk(p: Proc, fd: number, l: RecordLock): Op<void> {
   const file = p.file(fd);
   checkMode(file, l.type);
-  const req = toRequest(p, file, l);
+  const req = yield* restartable(() => toRequest(p, file, l));
   p.lockedVnodes.add(file.vp);
-  runSync(file.vp.ops.advlock(file.vp, p.pid, AdvOp.SetLk, req, AdvFlags.Posix));
+  yield* file.vp.ops.advlock(file.vp, p.pid, AdvOp.SetLk, req, AdvFlags.Posix);
 }
 
 export function* setlkw(p: Proc, fd: number, l: RecordLock): Op<void> {
   const file = p.file(fd);
   checkMode(file, l.type);
-  const req = toRequest(p, file, l);
+  const req = yield* restartable(() => toRequest(p, file, l));
   p.lockedVnodes.add(file.vp);
   yield* file.vp.ops.advlock(file.vp, p.pid, AdvOp.SetLkW, req, AdvFlags.Posix);
 }

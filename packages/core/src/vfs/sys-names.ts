@@ -14,7 +14,7 @@ import { utf8Length } from '../store/names.js';
 import { VType, type Vnode } from '../vnode/vnode.js';
 import { vopMutate } from '../vnode/vops.js';
 import type { Mount } from './mount.js';
-import { Lookup, Nameidata, namei } from './namei.js';
+import { Lookup, Nameidata, nameiOp } from './namei.js';
 import type { Proc } from './proc.js';
 import type { Op } from './wait.js';
 
@@ -34,7 +34,7 @@ function checkWritable(dvp: Vnode): void {
 
 export function* mkdir(p: Proc, path: string, mode: number): Op<void> {
   const nd = new Nameidata();
-  namei(p, path, Lookup.Parent, nd);
+  yield* nameiOp(p, path, Lookup.Parent, nd);
   if (nd.vp !== null || isDot(nd.name)) throw fail('EEXIST');
   const dvp = nd.dvp!;
   checkWritable(dvp);
@@ -44,7 +44,7 @@ export function* mkdir(p: Proc, path: string, mode: number): Op<void> {
 
 export function* rmdir(p: Proc, path: string): Op<void> {
   const nd = new Nameidata();
-  namei(p, path, Lookup.Parent, nd);
+  yield* nameiOp(p, path, Lookup.Parent, nd);
   if (nd.name === '.') throw fail('EINVAL');
   if (nd.name === '..') throw fail('ENOTEMPTY');
   const dvp = nd.dvp!;
@@ -60,7 +60,7 @@ export function* rmdir(p: Proc, path: string): Op<void> {
 
 export function* unlink(p: Proc, path: string): Op<void> {
   const nd = new Nameidata();
-  namei(p, path, Lookup.Parent, nd);
+  yield* nameiOp(p, path, Lookup.Parent, nd);
   if (isDot(nd.name)) throw fail('EISDIR');
   const dvp = nd.dvp!;
   checkWritable(dvp);
@@ -76,8 +76,8 @@ export function* unlink(p: Proc, path: string): Op<void> {
 export function* rename(p: Proc, from: string, to: string): Op<void> {
   const fnd = new Nameidata();
   const tnd = new Nameidata();
-  namei(p, from, Lookup.Parent, fnd);
-  namei(p, to, Lookup.Parent, tnd);
+  yield* nameiOp(p, from, Lookup.Parent, fnd);
+  yield* nameiOp(p, to, Lookup.Parent, tnd);
   const fvp = fnd.vp;
   if (isDot(fnd.name) || isDot(tnd.name)) throw fail(fvp === null ? 'ENOENT' : 'EBUSY');
   checkWritable(fnd.dvp!);
@@ -100,8 +100,8 @@ export function* rename(p: Proc, from: string, to: string): Op<void> {
 export function* link(p: Proc, existing: string, newPath: string): Op<void> {
   const snd = new Nameidata();
   const tnd = new Nameidata();
-  namei(p, existing, 0, snd);
-  namei(p, newPath, Lookup.Parent, tnd);
+  yield* nameiOp(p, existing, 0, snd);
+  yield* nameiOp(p, newPath, Lookup.Parent, tnd);
   const vp = snd.vp!;
   if (tnd.vp !== null || isDot(tnd.name)) throw fail('EEXIST');
   if (tnd.trailingSlash) throw fail('ENOENT');
@@ -118,7 +118,7 @@ export function* symlink(p: Proc, target: string, path: string): Op<void> {
   if (target.length === 0) throw fail('ENOENT');
   if (target.length * 3 >= PATH_MAX && utf8Length(target) >= PATH_MAX) throw fail('ENAMETOOLONG');
   const nd = new Nameidata();
-  namei(p, path, Lookup.Parent, nd);
+  yield* nameiOp(p, path, Lookup.Parent, nd);
   if (nd.vp !== null || isDot(nd.name)) throw fail('EEXIST');
   if (nd.trailingSlash) throw fail('ENOENT');
   const dvp = nd.dvp!;
@@ -141,7 +141,7 @@ export function* mknod(p: Proc, path: string, mode: number, dev: number): Op<voi
   const type = MKNOD_TYPES[fmt];
   if (type === undefined) throw fail('EINVAL');
   const nd = new Nameidata();
-  namei(p, path, Lookup.Parent, nd);
+  yield* nameiOp(p, path, Lookup.Parent, nd);
   if (nd.vp !== null || isDot(nd.name)) throw fail('EEXIST');
   if (nd.trailingSlash) throw fail('ENOENT');
   const dvp = nd.dvp!;

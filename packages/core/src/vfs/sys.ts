@@ -106,20 +106,20 @@ export interface Sys {
   readonly cred: Cred;
   umask: number;
 
-  // ---- attributes (read path: never wait)
-  stat(path: string, out: StatBuf): void;
-  lstat(path: string, out: StatBuf): void;
-  fstat(fd: number, out: StatBuf): void;
+  // ---- attributes (read path: restartable; they wait only on remote mounts)
+  stat(path: string, out: StatBuf): Op<void>;
+  lstat(path: string, out: StatBuf): Op<void>;
+  fstat(fd: number, out: StatBuf): Op<void>;
   /** access(2): mode is F_OK or an OR of R_OK/W_OK/X_OK. */
-  access(path: string, mode: number): void;
-  /** Like stat but answers false instead of throwing ENOENT/ENOTDIR (exists). */
-  exists(path: string): boolean;
-  readlink(path: string): string;
+  access(path: string, mode: number): Op<void>;
+  /** Like stat but answers false instead of throwing (exists). */
+  exists(path: string): Op<boolean>;
+  readlink(path: string): Op<string>;
   /** Canonical absolute path (relative to the context's root). */
-  realpath(path: string): string;
-  statfs(path: string): StatFs;
-  pathconf(path: string, name: number): number;
-  fpathconf(fd: number, name: number): number;
+  realpath(path: string): Op<string>;
+  statfs(path: string): Op<StatFs>;
+  pathconf(path: string, name: number): Op<number>;
+  fpathconf(fd: number, name: number): Op<number>;
 
   // ---- namespace changes
   mkdir(path: string, mode: number): Op<void>;
@@ -153,7 +153,7 @@ export interface Sys {
   write(fd: number, buf: Uint8Array, off: number, len: number, position: number): Op<number>;
   readv(fd: number, bufs: readonly Uint8Array[], position: number): Op<number>;
   writev(fd: number, bufs: readonly Uint8Array[], position: number): Op<number>;
-  lseek(fd: number, offset: number, whence: number): number;
+  lseek(fd: number, offset: number, whence: number): Op<number>;
   fsync(fd: number): Op<void>;
   fdatasync(fd: number): Op<void>;
   dup(fd: number): number;
@@ -166,16 +166,16 @@ export interface Sys {
 
   // ---- directories
   /** Read up to `max` entries of an fd opened on a directory; [] at the end. */
-  getdents(fd: number, max: number): DirEntry[];
+  getdents(fd: number, max: number): Op<DirEntry[]>;
   /** Every entry of a directory at once (readdir), in the directory's order. */
-  readdir(path: string): DirEntry[];
-  chdir(path: string): void;
-  fchdir(fd: number): void;
-  getcwd(): string;
+  readdir(path: string): Op<DirEntry[]>;
+  chdir(path: string): Op<void>;
+  fchdir(fd: number): Op<void>;
+  getcwd(): Op<string>;
 
   // ---- advisory locks
-  getlk(fd: number, lock: RecordLock): RecordLock;
-  setlk(fd: number, lock: RecordLock): void;
+  getlk(fd: number, lock: RecordLock): Op<RecordLock>;
+  setlk(fd: number, lock: RecordLock): Op<void>;
   setlkw(fd: number, lock: RecordLock): Op<void>;
   /** flock(2): LOCK_SH | LOCK_EX | LOCK_UN, optionally | LOCK_NB. */
   flock(fd: number, operation: number): Op<void>;

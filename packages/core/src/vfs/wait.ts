@@ -73,8 +73,47 @@ export async function runAsync<T>(op: Op<T>): Promise<T> {
   return r.value;
 }
 
+/**
+ * runAsync for an operation already started: `first` is what its first
+ * next() yielded. Lets a caller run the common no-wait case synchronously
+ * and pay for async machinery only when the operation really waits.
+ */
+export async function resumeAsync<T>(op: Op<T>, first: Wait): Promise<T> {
+  let w = first;
+  for (;;) {
+    const res = Atomics.waitAsync(w.word, w.index, w.value, w.timeoutMs);
+    if (res.async) await res.value;
+    const r = op.next();
+    if (r.done === true) return r.value;
+    w = r.value;
+  }
+}
+
 /** An operation that never waits, as an Op (for uniform call sites). */
 // eslint-disable-next-line require-yield
 export function* done<T>(value: T): Op<T> {
   return value;
+}
+
+/**
+ * Thrown by a read-path op of a file system served by another thread (a
+ * remote mount) when its answer is not there yet: the request is on its way
+ * and `wait` ends when the answer is in. Read-path system calls have no side
+ * effects until they finish, so they simply start again after the wait
+ * (`restartable`), and the file system answers from what it received.
+ */
+export class WouldBlock {
+  constructor(readonly wait: Op<void>) {}
+}
+
+/** Run a read-path step, starting it again after each WouldBlock. */
+export function* restartable<T>(step: () => T): Op<T> {
+  for (;;) {
+    try {
+      return step();
+    } catch (e) {
+      if (!(e instanceof WouldBlock)) throw e;
+      yield* e.wait;
+    }
+  }
 }
