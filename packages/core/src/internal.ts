@@ -5,7 +5,7 @@
 
 export * from './errno.js';
 export * from './store/layout.js';
-export { Store, type StoreImage, type StoreOptions, type SegmentSource } from './store/store.js';
+export { Store, type StoreImage, type StoreOptions } from './store/store.js';
 export * from './store/lock.js';
 export { Tmpfs, type TmpfsImage, type TmpfsOptions, modeToVType, vtypeToMode } from './tmpfs/tmpfs.js';
 export { Kernel } from './vfs/kernel.js';

@@ -1,16 +1,20 @@
 /**
- * The store: a set of SharedArrayBuffer segments and typed views over them.
+ * The store: the SharedArrayBuffer memory of one file system, and typed
+ * views over it.
  *
  * All state of an in-memory file system lives here (superblock, inodes,
  * directory tables, page maps, symlink targets, data pages). A Store object
  * is one thread's window onto it: the views are per thread, the memory is
- * shared. A thread that was handed the segments (`StoreImage`) can build its
- * own Store over the same memory with `Store.attach`.
+ * shared. Another thread builds its own window with `Store.attach(image)`.
  *
- * The store grows by whole segments up to its page limit. A thread learns
- * about segments another thread added through a `SegmentSource`; every lock
- * acquisition first checks the published segment count (`sync()`), which is
- * where new refs can first become visible to it.
+ * Memory is reserved up front and grown in place. A store owns a few
+ * *regions*: growable SharedArrayBuffers of up to 4 GiB each, all created
+ * with the store (reserving address space, not memory). A *segment* is a
+ * fixed-length view into a region at a 16 MiB stride (segment i is in region
+ * i >> 8); the store grows by adding a segment, i.e. by growing a region.
+ * Every thread holding the regions sees the growth at once, so a thread maps
+ * a new segment itself, whenever the published segment count moves (`sync`),
+ * without waiting for a message from the thread that grew the store.
  */
 
 import { fail } from '../errno.js';
@@ -36,20 +40,35 @@ export interface StoreOptions {
 
 /** What a thread needs to attach to an existing store. Structured-cloneable. */
 export interface StoreImage {
-  segments: SharedArrayBuffer[];
+  regions: SharedArrayBuffer[];
 }
 
-/** Supplies segments this thread has not mapped yet (shared mode). */
-export interface SegmentSource {
-  /** Return segment `index`, waiting for it if it is still in flight. */
-  fetch(index: number): SharedArrayBuffer;
-  /** Called with each segment this thread created, to publish it to others. */
-  publish?(index: number, sab: SharedArrayBuffer): void;
-}
+/** Segments per region: a region holds 256 segments of the 16 MiB stride (4 GiB). */
+const REGION_SEG_BITS = 8;
+const REGION_MAX_BYTES = SEG_BYTES * (1 << REGION_SEG_BITS);
 
 export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024 * 1024;
 const DEFAULT_INITIAL_BYTES = 4 * 1024 * 1024;
 const MIN_SEGMENT_PAGES = 16;
+
+/** Pages of segment `i` after a first segment of `first` pages: doubling up to the stride. */
+function plannedPages(first: number, i: number): number {
+  return i === 0 ? first : Math.min(1 << SEG_PAGE_BITS, Math.max(MIN_SEGMENT_PAGES, first * 2 ** i));
+}
+
+/** Bytes each region must be able to grow to, for a store of `limitPages` pages. */
+function planRegions(limitPages: number, firstPages: number): number[] {
+  const max: number[] = [];
+  let total = 0;
+  for (let i = 0; total < limitPages && i < MAX_SEGMENTS; i++) {
+    const pages = Math.min(plannedPages(firstPages, i), limitPages - total);
+    total += pages;
+    const r = i >>> REGION_SEG_BITS;
+    const end = (i & ((1 << REGION_SEG_BITS) - 1)) * SEG_BYTES + (pages << PAGE_SHIFT);
+    max[r] = Math.max(max[r] ?? 0, end);
+  }
+  return max;
+}
 
 export class Store {
   /** Per segment: byte, word and double views, and a Buffer for text codecs. */
@@ -58,15 +77,15 @@ export class Store {
   readonly u32s: Uint32Array[] = [];
   readonly f64s: Float64Array[] = [];
   readonly bufs: Buffer[] = [];
-  readonly sabs: SharedArrayBuffer[] = [];
+  readonly regions: SharedArrayBuffer[];
   /** Superblock words (segment 0). */
   readonly sb: Int32Array;
   /** Segments mapped in this thread. */
   nsegs = 0;
-  source: SegmentSource | undefined;
 
-  private constructor(first: SharedArrayBuffer) {
-    this.map(0, first);
+  private constructor(regions: SharedArrayBuffer[], firstPages: number) {
+    this.regions = regions;
+    this.map(0, firstPages);
     this.sb = this.i32s[0]!;
   }
 
@@ -83,7 +102,10 @@ export class Store {
       1 << SEG_PAGE_BITS,
       Math.max(SB_PAGES + MIN_SEGMENT_PAGES, Math.ceil((options.initialBytes ?? DEFAULT_INITIAL_BYTES) / (1 << PAGE_SHIFT))),
     );
-    const st = new Store(new SharedArrayBuffer(firstPages << PAGE_SHIFT));
+    const regions = planRegions(limitPages, firstPages).map(
+      (maxByteLength, r) => new SharedArrayBuffer(r === 0 ? firstPages << PAGE_SHIFT : 0, { maxByteLength: Math.min(maxByteLength, REGION_MAX_BYTES) }),
+    );
+    const st = new Store(regions, firstPages);
     const sb = st.sb;
     sb[SB.MAGIC] = STORE_MAGIC;
     sb[SB.VERSION] = STORE_VERSION;
@@ -98,43 +120,40 @@ export class Store {
     return st;
   }
 
-  static attach(image: StoreImage, source?: SegmentSource): Store {
-    const first = image.segments[0];
-    if (!(first instanceof SharedArrayBuffer)) throw new TypeError('store image has no segment 0');
-    const st = new Store(first);
-    if (st.sb[SB.MAGIC] !== STORE_MAGIC || st.sb[SB.VERSION] !== STORE_VERSION) {
+  /** Another thread's window onto the same store. */
+  static attach(image: StoreImage): Store {
+    const first = image.regions[0];
+    if (!(first instanceof SharedArrayBuffer)) throw new TypeError('store image has no region 0');
+    const probe = new Int32Array(first, 0, SB.SEG_PAGES + 1);
+    if (probe[SB.MAGIC] !== STORE_MAGIC || probe[SB.VERSION] !== STORE_VERSION) {
       throw new TypeError('not an actorvfs store (bad magic or version)');
     }
-    for (let i = 1; i < image.segments.length; i++) st.map(i, image.segments[i]!);
-    st.source = source;
+    const st = new Store(image.regions, probe[SB.SEG_PAGES]!);
     st.sync();
     return st;
   }
 
   image(): StoreImage {
-    return { segments: this.sabs.slice(0, this.nsegs) };
+    return { regions: this.regions.slice() };
   }
 
-  private map(index: number, sab: SharedArrayBuffer): void {
-    if (this.sabs[index] !== undefined) return;
-    this.sabs[index] = sab;
-    this.u8s[index] = new Uint8Array(sab);
-    this.i32s[index] = new Int32Array(sab);
-    this.u32s[index] = new Uint32Array(sab);
-    this.f64s[index] = new Float64Array(sab);
-    this.bufs[index] = Buffer.from(sab);
-    while (this.sabs[this.nsegs] !== undefined) this.nsegs++;
+  /** Make this thread's views of segment `index` (`pages` long). */
+  private map(index: number, pages: number): void {
+    const region = this.regions[index >>> REGION_SEG_BITS]!;
+    const off = (index & ((1 << REGION_SEG_BITS) - 1)) * SEG_BYTES;
+    const bytes = pages << PAGE_SHIFT;
+    this.u8s[index] = new Uint8Array(region, off, bytes);
+    this.i32s[index] = new Int32Array(region, off, bytes >> 2);
+    this.u32s[index] = new Uint32Array(region, off, bytes >> 2);
+    this.f64s[index] = new Float64Array(region, off, bytes >> 3);
+    this.bufs[index] = Buffer.from(region, off, bytes);
+    if (index === this.nsegs) this.nsegs++;
   }
 
   /** Map every segment another thread has published. Cheap when nothing changed. */
   sync(): void {
     const n = Atomics.load(this.sb, SB.SEGS);
-    if (n === this.nsegs) return;
-    for (let i = this.nsegs; i < n; i++) {
-      if (this.sabs[i] !== undefined) continue;
-      if (this.source === undefined) throw new Error(`store segment ${i} is not mapped and there is no segment source`);
-      this.map(i, this.source.fetch(i));
-    }
+    while (this.nsegs < n) this.map(this.nsegs, this.sb[SB.SEG_PAGES + this.nsegs]!);
   }
 
   /** Pages in segment `seg`. */
@@ -148,17 +167,18 @@ export class Store {
    */
   grow(): number {
     const sb = this.sb;
+    this.sync();
     const segs = sb[SB.SEGS]!;
     const total = sb[SB.PAGES_TOTAL]!;
     const room = sb[SB.LIMIT_PAGES]! - total;
     if (segs >= MAX_SEGMENTS || room <= 0) throw fail('ENOSPC');
-    // Segments double from the first one's size up to the 16 MiB stride.
-    const last = sb[SB.SEG_PAGES + segs - 1]!;
-    const pages = Math.min(room, 1 << SEG_PAGE_BITS, Math.max(last * 2, MIN_SEGMENT_PAGES));
-    const sab = new SharedArrayBuffer(pages << PAGE_SHIFT);
-    this.map(segs, sab);
-    this.source?.publish?.(segs, sab);
+    const pages = Math.min(room, plannedPages(sb[SB.SEG_PAGES]!, segs));
+    const region = this.regions[segs >>> REGION_SEG_BITS];
+    const end = (segs & ((1 << REGION_SEG_BITS) - 1)) * SEG_BYTES + pages * (1 << PAGE_SHIFT);
+    if (region === undefined || end > region.maxByteLength) throw fail('ENOSPC');
+    if (region.byteLength < end) region.grow(end);
     sb[SB.SEG_PAGES + segs] = pages;
+    this.map(segs, pages);
     sb[SB.PAGES_TOTAL] = total + pages;
     sb[SB.BUMP] = segs << SEG_PAGE_BITS;
     Atomics.store(sb, SB.SEGS, segs + 1);

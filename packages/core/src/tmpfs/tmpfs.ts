@@ -19,7 +19,7 @@ import { D_PARENT, I_GEN, I_IFLAGS, I_LOCK, I_MODE, I_NLINK, I_USE, IF_MOUNTPOIN
 import { SB, PAGE_SIZE } from '../store/layout.js';
 import { rwEnterExclusive, rwEnterShared, rwExit, rwTryEnterExclusive, rwTryEnterShared, seqRead, seqValid } from '../store/lock.js';
 import { pagesAvailable } from '../store/pages.js';
-import { Store, type StoreImage, type StoreOptions, type SegmentSource } from '../store/store.js';
+import { Store, type StoreImage, type StoreOptions } from '../store/store.js';
 import { systemClock, type Clock } from '../vfs/clock.js';
 import type { StatFs } from '../vfs/sys.js';
 import { Vnode, VType, type MountedFs, type VnodeMount, type VopVector } from '../vnode/vnode.js';
@@ -78,8 +78,8 @@ export class Tmpfs implements MountedFs {
   }
 
   /** Another thread's window onto an existing tmpfs. */
-  static attach(image: TmpfsImage, source?: SegmentSource): Tmpfs {
-    return new Tmpfs(Store.attach(image.store, source), image.atime, undefined);
+  static attach(image: TmpfsImage): Tmpfs {
+    return new Tmpfs(Store.attach(image.store), image.atime, undefined);
   }
 
   image(): TmpfsImage {
