@@ -23,6 +23,8 @@ export class OpenFile implements FileRef {
   refs = 1;
   /** The description holds (or held) a flock lock: release it on last close. */
   flocked = false;
+  /** The file system's per-open state (vnode.ts FileRef.data). */
+  data: unknown = undefined;
 
   constructor(
     readonly vp: Vnode,

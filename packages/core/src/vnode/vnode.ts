@@ -58,6 +58,8 @@ export interface FileRef {
   readonly cred: Cred;
   /** Set by write: the file offset just past the bytes written (O_APPEND needs it). */
   endPos: number;
+  /** What the file system keeps per open file (a host descriptor, a stream); set by its open op. */
+  data: unknown;
 }
 
 export interface AdvlockRequest {
