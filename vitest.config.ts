@@ -1,16 +1,37 @@
 import { defineConfig } from 'vitest/config';
 
 // Tests run against the TypeScript sources (the "source" export condition);
-// worker threads started by tests load the built files in dist/, which
-// `npm test` builds first.
+// worker threads started by tests and by the library load the built files in
+// dist/, which `npm test` builds first.
+//
+// The POSIX conformance suite runs in the threads pool: each test file runs
+// in a worker thread, so every setup (in-thread, and shared across threads)
+// is driven from a worker thread, as it will be in use.
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    pool: 'forks',
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/conformance/**'],
+          pool: 'forks',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'conformance',
+          include: ['test/conformance/**/*.test.ts'],
+          pool: 'threads',
+        },
+      },
+    ],
   },
 });

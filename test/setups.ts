@@ -8,13 +8,16 @@
  *   as()   the same file system acting as any other user
  *   dir    an empty working directory owned by the setup's credentials
  *
- * Setups today: in-thread as root, and in-thread as an unprivileged user.
- * The shared-mode setups (the file system served by actors, driven from a
- * worker thread) plug in here with the same shape.
+ * Setups: in-thread (createVfs) and shared (SharedVfs: the tmpfs served by
+ * an actor thread, read and changed from this thread through the shared
+ * store and the actor's ring), each as root and as an unprivileged user.
+ * The conformance suite runs in vitest's threads pool (vitest.config.ts), so
+ * every setup is driven from a worker thread.
  */
 
 import { afterEach, beforeEach, describe } from 'vitest';
 import { createVfs, tmpfs, type MountOptions, type TmpfsOptions, type VfsFs } from '@actorvfs/core';
+import { SharedVfs } from '@actorvfs/workers';
 
 export interface Cred {
   uid: number;
@@ -33,9 +36,9 @@ export interface Harness {
   dir: string;
   as(cred: Cred): VfsFs;
   /** Mount a new tmpfs at `path` (an existing directory). */
-  mountTmpfs(path: string, options?: MountOptions & TmpfsOptions): void;
-  unmount(path: string): void;
-  remount(path: string, options: MountOptions): void;
+  mountTmpfs(path: string, options?: MountOptions & TmpfsOptions): Promise<void>;
+  unmount(path: string): Promise<void>;
+  remount(path: string, options: MountOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,10 +78,46 @@ function inThread(name: string, cred: Cred): Setup {
             ...(c.root !== undefined ? { root: c.root } : {}),
             ...(c.cwd !== undefined ? { cwd: c.cwd } : {}),
           }),
-        mountTmpfs: (path, options = {}) => vfs.mount(path, tmpfs(options), options),
-        unmount: (path) => vfs.unmount(path),
-        remount: (path, options) => vfs.remount(path, options),
+        mountTmpfs: async (path, options = {}) => vfs.mount(path, tmpfs(options), options),
+        unmount: async (path) => vfs.unmount(path),
+        remount: async (path, options) => vfs.remount(path, options),
         close: async () => {},
+      };
+    },
+  };
+}
+
+function contextOf(c: Cred) {
+  return {
+    uid: c.uid,
+    gid: c.gid,
+    groups: c.groups ?? [c.gid],
+    umask: c.umask ?? 0,
+    ...(c.root !== undefined ? { root: c.root } : {}),
+    ...(c.cwd !== undefined ? { cwd: c.cwd } : {}),
+  };
+}
+
+function shared(name: string, cred: Cred): Setup {
+  return {
+    name,
+    privileged: cred.uid === 0,
+    async create() {
+      const svfs = await SharedVfs.create({ spareRegions: 8 });
+      const admin = svfs.context({ uid: 0, gid: 0, groups: [0], umask: 0 });
+      const dir = '/work';
+      admin.mkdirSync(dir, 0o755);
+      admin.chownSync(dir, cred.uid, cred.gid);
+      return {
+        fs: svfs.context(contextOf(cred)),
+        admin,
+        cred: { ...cred },
+        dir,
+        as: (c: Cred) => svfs.context(contextOf(c)),
+        mountTmpfs: (path, options = {}) => svfs.mount(path, options),
+        unmount: (path) => svfs.unmount(path),
+        remount: (path, options) => svfs.remount(path, options),
+        close: () => svfs.close(),
       };
     },
   };
@@ -87,6 +126,8 @@ function inThread(name: string, cred: Cred): Setup {
 export const setups: Setup[] = [
   inThread('in-thread as root', { uid: 0, gid: 0, groups: [0] }),
   inThread('in-thread as user', { uid: 1000, gid: 1000, groups: [1000] }),
+  shared('shared as root', { uid: 0, gid: 0, groups: [0] }),
+  shared('shared as user', { uid: 1000, gid: 1000, groups: [1000] }),
 ];
 
 /**

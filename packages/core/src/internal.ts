@@ -18,3 +18,6 @@ export * from './vfs/clock.js';
 export * from './vnode/vnode.js';
 export * from './vnode/vop-table.js';
 export { vop, vopMutate, type ActorLink, type Vop, type MutateResult } from './vnode/vops.js';
+export { newContext, lookupDir, checkCred, type ContextOptions } from './vfs/context.js';
+export { createNodeFs } from './fs/index.js';
+export { pageFree, pageAlloc } from './store/pages.js';

@@ -146,13 +146,14 @@ export function slabFree(st: Store, ref: number): void {
     w[h + H_PREV] = 0;
     if (head !== 0) st.i32s[head >>> SEG_PAGE_BITS]![hdrIndex(head) + H_PREV] = pn;
     sb[SB.SLAB_HEADS + cls] = pn;
-  } else if (inuse === 0 && (cls !== INODE_CLASS || soleThread(st) || sb[SB.SLAB_SPARE + cls] === 0)) {
+  } else if (inuse === 0 && (cls !== INODE_CLASS || soleThread(st) || sb[SB.SLAB_SPARE + cls] === 0 || st.retire !== null)) {
     const next = w[h + H_NEXT]!;
     const prev = w[h + H_PREV]!;
     if (prev !== 0) st.i32s[prev >>> SEG_PAGE_BITS]![hdrIndex(prev) + H_NEXT] = next;
     else sb[SB.SLAB_HEADS + cls] = next;
     if (next !== 0) st.i32s[next >>> SEG_PAGE_BITS]![hdrIndex(next) + H_PREV] = prev;
     if (sb[SB.SLAB_SPARE + cls] === 0) sb[SB.SLAB_SPARE + cls] = pn;
+    else if (cls === INODE_CLASS && !soleThread(st)) st.retire!(pn);
     else pageFreeLocked(st, pn);
   }
   mutexExit(sb, SB.ALLOC_LOCK);

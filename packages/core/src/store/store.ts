@@ -30,6 +30,12 @@ import {
 } from './layout.js';
 
 export interface StoreOptions {
+  /**
+   * Memory to build the store in: growable SharedArrayBuffers (length 0,
+   * maxByteLength 4 GiB) reserved beforehand, as shared mode does so that
+   * every thread already holds the memory of mounts made later. Default: new ones.
+   */
+  regions?: SharedArrayBuffer[];
   /** Upper bound on the store's size in bytes (rounded down to pages). */
   maxBytes?: number;
   /** Size of the first segment in bytes. */
@@ -82,6 +88,13 @@ export class Store {
   readonly sb: Int32Array;
   /** Segments mapped in this thread. */
   nsegs = 0;
+  /**
+   * Shared mode, on the thread that frees (the actor): takes an empty inode
+   * slab page instead of keeping it forever, and frees it once no thread can
+   * still hold a handle into it (epoch-based reclamation). Called with the
+   * allocator mutex held: it must only note the page.
+   */
+  retire: ((pn: number) => void) | null = null;
 
   private constructor(regions: SharedArrayBuffer[], firstPages: number) {
     this.regions = regions;
@@ -102,9 +115,19 @@ export class Store {
       1 << SEG_PAGE_BITS,
       Math.max(SB_PAGES + MIN_SEGMENT_PAGES, Math.ceil((options.initialBytes ?? DEFAULT_INITIAL_BYTES) / (1 << PAGE_SHIFT))),
     );
-    const regions = planRegions(limitPages, firstPages).map(
-      (maxByteLength, r) => new SharedArrayBuffer(r === 0 ? firstPages << PAGE_SHIFT : 0, { maxByteLength: Math.min(maxByteLength, REGION_MAX_BYTES) }),
-    );
+    const plan = planRegions(limitPages, firstPages);
+    let regions: SharedArrayBuffer[];
+    if (options.regions !== undefined) {
+      regions = options.regions.slice(0, plan.length);
+      if (regions.length < plan.length || regions.some((r, i) => !r.growable || r.maxByteLength < Math.min(plan[i]!, REGION_MAX_BYTES))) {
+        throw new RangeError(`store needs ${plan.length} growable regions for maxBytes`);
+      }
+      regions[0]!.grow(Math.max(regions[0]!.byteLength, firstPages << PAGE_SHIFT));
+    } else {
+      regions = plan.map(
+        (maxByteLength, r) => new SharedArrayBuffer(r === 0 ? firstPages << PAGE_SHIFT : 0, { maxByteLength: Math.min(maxByteLength, REGION_MAX_BYTES) }),
+      );
+    }
     const st = new Store(regions, firstPages);
     const sb = st.sb;
     sb[SB.MAGIC] = STORE_MAGIC;
@@ -135,6 +158,22 @@ export class Store {
 
   image(): StoreImage {
     return { regions: this.regions.slice() };
+  }
+
+  /** Regions a store of these options needs (shared mode reserves them from its pool). */
+  static regionsNeeded(options: StoreOptions = {}): number {
+    const limitPages = Math.min(Math.floor((options.maxBytes ?? DEFAULT_MAX_BYTES) / (1 << PAGE_SHIFT)), MAX_SEGMENTS << SEG_PAGE_BITS);
+    const firstPages = Math.min(
+      limitPages,
+      1 << SEG_PAGE_BITS,
+      Math.max(SB_PAGES + MIN_SEGMENT_PAGES, Math.ceil((options.initialBytes ?? DEFAULT_INITIAL_BYTES) / (1 << PAGE_SHIFT))),
+    );
+    return planRegions(limitPages, firstPages).length;
+  }
+
+  /** A reserved, empty region for a pool (shared mode). */
+  static newRegion(): SharedArrayBuffer {
+    return new SharedArrayBuffer(0, { maxByteLength: REGION_MAX_BYTES });
   }
 
   /** Make this thread's views of segment `index` (`pages` long). */

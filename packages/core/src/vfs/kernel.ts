@@ -9,10 +9,19 @@ import { newStatBuf } from './sys.js';
 import type { Vnode, MountedFs } from '../vnode/vnode.js';
 import type { Clock } from './clock.js';
 import { Mount, MountTable, type MountOptions } from './mount.js';
+import { vopMutate } from '../vnode/vops.js';
+import type { Op } from './wait.js';
 import { WatchHub } from './watch.js';
+
+/** Called around every system call (shared mode: reclamation epochs). */
+export interface SyscallGuard {
+  enter(): void;
+  leave(): void;
+}
 
 export class Kernel {
   readonly mounts = new MountTable();
+  syscallGuard: SyscallGuard | null = null;
   readonly watch = new WatchHub();
   readonly rootMount: Mount;
   constructor(
@@ -20,9 +29,11 @@ export class Kernel {
     readonly clock: Clock,
     /** Ids unique across every thread sharing this VFS (context pids, open-file ids). */
     private readonly newId: () => number,
+    /** The root mount's id (shared mode: the registry's numbering). */
+    rootMountId?: number,
   ) {
     (rootFs as { setClock?(c: Clock): void }).setClock?.(clock);
-    this.rootMount = this.mounts.newMount(rootFs, {});
+    this.rootMount = this.mounts.newMount(rootFs, {}, rootMountId);
     this.mounts.attach(this.rootMount, null);
   }
 
@@ -42,6 +53,15 @@ export class Kernel {
 
   vrele(vp: Vnode): void {
     if (vp.mount.fs.rele(vp)) this.inactive(vp);
+  }
+
+  /**
+   * vrele that waits for the file system to reclaim the node (the last close
+   * of an unlinked file: its space is free when close returns, even when the
+   * reclaim runs on the mount's actor in another thread).
+   */
+  *vreleOp(vp: Vnode): Op<void> {
+    if (vp.mount.fs.rele(vp)) yield* vopMutate('inactive', vp);
   }
 
   /**
@@ -81,10 +101,10 @@ export class Kernel {
   }
 
   /** Mount `fs` on directory `covered` (referenced by the caller; the mount keeps the reference). */
-  mount(covered: Vnode, fs: MountedFs, options: MountOptions): Mount {
+  mount(covered: Vnode, fs: MountedFs, options: MountOptions, id?: number): Mount {
     if (this.mounts.mounts.some((m) => m.fs === fs)) throw fail('EBUSY');
     (fs as { setClock?(c: Clock): void }).setClock?.(this.clock);
-    const m = this.mounts.newMount(fs, options);
+    const m = this.mounts.newMount(fs, options, id);
     this.mounts.attach(m, covered);
     this.vref(m.root);
     return m;

@@ -48,19 +48,32 @@ export class MountTable {
   readonly mounts: Mount[] = [];
   /** Covered directory "mountId:ino" -> the mount on it. */
   private readonly byCovered = new Map<string, Mount>();
+  /**
+   * Brings the table up to date before a lookup (shared mode: mounts made by
+   * other threads). Called at the start of every path walk; null in embedded mode.
+   */
+  refresh: (() => void) | null = null;
 
-  newMount(fs: MountedFs, options: MountOptions): Mount {
-    const m = new Mount(this.nextId++, fs, options);
+  /** A new mount of `fs`; `id` is given when another thread numbered it (shared mode). */
+  newMount(fs: MountedFs, options: MountOptions, id?: number): Mount {
+    if (id !== undefined) this.nextId = Math.max(this.nextId, id + 1);
+    const m = new Mount(id ?? this.nextId++, fs, options);
     const root = fs.vget(m, fs.rootIno());
     if (root === null) throw new Error(`${fs.type}: root node is missing`);
     m.root = root;
     return m;
   }
 
-  /** Attach `m` over directory `covered` (referenced by the caller, now owned by the mount). */
+  /**
+   * Attach `m` over `covered` (referenced by the caller, now owned by the
+   * mount): a directory over a directory, or a file system whose root is a
+   * regular file (hostfs mapping a host file) over a regular file. Anything
+   * else is ENOTDIR, as Linux answers a bind mount between a directory and a
+   * non-directory.
+   */
   attach(m: Mount, covered: Vnode | null): void {
     if (covered !== null) {
-      if (covered.type !== VType.Dir) throw fail('ENOTDIR');
+      if (!mountableOver(m.root.type, covered.type)) throw fail('ENOTDIR');
       const key = coveredKey(covered);
       if (this.byCovered.has(key)) throw fail('EBUSY');
       this.byCovered.set(key, m);
@@ -95,6 +108,11 @@ export class MountTable {
   children(m: Mount): Mount[] {
     return this.mounts.filter((c) => c.covered !== null && c.covered.mount === m);
   }
+}
+
+/** Can a file system whose root has type `root` be mounted over a node of type `covered`? */
+export function mountableOver(root: VType, covered: VType): boolean {
+  return root === covered && (root === VType.Dir || root === VType.Reg);
 }
 
 function coveredKey(vp: Vnode): string {

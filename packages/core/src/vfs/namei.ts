@@ -88,6 +88,7 @@ export function componentLength(name: string): number {
  */
 export function namei(ctx: NameiContext, path: string, flags: number, nd: Nameidata): void {
   checkPathLength(path);
+  if (ctx.mounts.refresh !== null) ctx.mounts.refresh();
   nd.dvp = null;
   nd.vp = null;
   nd.trailingSlash = false;
@@ -136,8 +137,8 @@ export function namei(ctx: NameiContext, path: string, flags: number, nd: Nameid
       throw fail('ENOENT');
     }
 
-    // Cross into whatever is mounted on the child (mounts can stack).
-    if (child.type === VType.Dir) {
+    // Cross into whatever is mounted on the child (mounts can stack; a file can cover a file).
+    if (child.type === VType.Dir || child.type === VType.Reg) {
       for (let m = ctx.mounts.coveredBy(child); m !== undefined; m = ctx.mounts.coveredBy(child)) child = m.root;
     }
 

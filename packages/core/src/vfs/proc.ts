@@ -6,7 +6,7 @@
  */
 
 import type { Vnode } from '../vnode/vnode.js';
-import type { Kernel } from './kernel.js';
+import type { Kernel, SyscallGuard } from './kernel.js';
 import type { MountTable } from './mount.js';
 import { FdTable, type OpenFile } from './file.js';
 import { Nameidata, type NameiContext } from './namei.js';
@@ -58,6 +58,16 @@ export class Proc implements Sys, NameiContext {
     this.kernel.vref(vp);
   }
 
+  /**
+   * Bracket a system call for reclamation (shared mode): while it runs, the
+   * thread may hold handles to inode memory the actor must not give away
+   * (docs/shared-mode.md, "Reclaiming inode memory"). Embedded mode: as is.
+   */
+  private guard<T>(op: Op<T>): Op<T> {
+    const g = this.kernel.syscallGuard;
+    return g === null ? op : guarded(g, op);
+  }
+
   vrele(vp: Vnode): void {
     this.kernel.vrele(vp);
   }
@@ -68,7 +78,10 @@ export class Proc implements Sys, NameiContext {
 
   // ---- attributes (restartable read path)
   // The hottest calls are written out as their own generators (no closure per call).
-  *stat(path: string, out: StatBuf): Op<void> {
+  stat(path: string, out: StatBuf): Op<void> {
+    return this.guard(this.statOp(path, out));
+  }
+  private *statOp(path: string, out: StatBuf): Op<void> {
     for (;;) {
       try {
         return attr.stat(this, path, out, true);
@@ -78,7 +91,10 @@ export class Proc implements Sys, NameiContext {
       }
     }
   }
-  *lstat(path: string, out: StatBuf): Op<void> {
+  lstat(path: string, out: StatBuf): Op<void> {
+    return this.guard(this.lstatOp(path, out));
+  }
+  private *lstatOp(path: string, out: StatBuf): Op<void> {
     for (;;) {
       try {
         return attr.stat(this, path, out, false);
@@ -88,7 +104,10 @@ export class Proc implements Sys, NameiContext {
       }
     }
   }
-  *fstat(fd: number, out: StatBuf): Op<void> {
+  fstat(fd: number, out: StatBuf): Op<void> {
+    return this.guard(this.fstatOp(fd, out));
+  }
+  private *fstatOp(fd: number, out: StatBuf): Op<void> {
     for (;;) {
       try {
         return attr.fstat(this, fd, out);
@@ -99,124 +118,124 @@ export class Proc implements Sys, NameiContext {
     }
   }
   access(path: string, mode: number): Op<void> {
-    return restartable(() => attr.access(this, path, mode));
+    return this.guard(restartable(() => attr.access(this, path, mode)));
   }
   exists(path: string): Op<boolean> {
-    return restartable(() => attr.exists(this, path));
+    return this.guard(restartable(() => attr.exists(this, path)));
   }
   readlink(path: string): Op<string> {
-    return restartable(() => attr.readlink(this, path));
+    return this.guard(restartable(() => attr.readlink(this, path)));
   }
   realpath(path: string): Op<string> {
-    return restartable(() => dir.realpath(this, path));
+    return this.guard(restartable(() => dir.realpath(this, path)));
   }
   statfs(path: string): Op<StatFs> {
-    return restartable(() => attr.statfs(this, path));
+    return this.guard(restartable(() => attr.statfs(this, path)));
   }
   pathconf(path: string, name: number): Op<number> {
-    return restartable(() => attr.pathconf(this, path, name));
+    return this.guard(restartable(() => attr.pathconf(this, path, name)));
   }
   fpathconf(fd: number, name: number): Op<number> {
-    return restartable(() => attr.fpathconf(this, fd, name));
+    return this.guard(restartable(() => attr.fpathconf(this, fd, name)));
   }
 
   // ---- namespace
   mkdir(path: string, mode: number): Op<void> {
-    return names.mkdir(this, path, mode);
+    return this.guard(names.mkdir(this, path, mode));
   }
   rmdir(path: string): Op<void> {
-    return names.rmdir(this, path);
+    return this.guard(names.rmdir(this, path));
   }
   unlink(path: string): Op<void> {
-    return names.unlink(this, path);
+    return this.guard(names.unlink(this, path));
   }
   rename(from: string, to: string): Op<void> {
-    return names.rename(this, from, to);
+    return this.guard(names.rename(this, from, to));
   }
   link(existing: string, newPath: string): Op<void> {
-    return names.link(this, existing, newPath);
+    return this.guard(names.link(this, existing, newPath));
   }
   symlink(target: string, path: string): Op<void> {
-    return names.symlink(this, target, path);
+    return this.guard(names.symlink(this, target, path));
   }
   mknod(path: string, mode: number, dev: number): Op<void> {
-    return names.mknod(this, path, mode, dev);
+    return this.guard(names.mknod(this, path, mode, dev));
   }
 
   // ---- attribute changes
   chmod(path: string, mode: number): Op<void> {
-    return attr.chmod(this, path, mode, true);
+    return this.guard(attr.chmod(this, path, mode, true));
   }
   lchmod(path: string, mode: number): Op<void> {
-    return attr.chmod(this, path, mode, false);
+    return this.guard(attr.chmod(this, path, mode, false));
   }
   fchmod(fd: number, mode: number): Op<void> {
-    return attr.fchmod(this, fd, mode);
+    return this.guard(attr.fchmod(this, fd, mode));
   }
   chown(path: string, uid: number, gid: number): Op<void> {
-    return attr.chown(this, path, uid, gid, true);
+    return this.guard(attr.chown(this, path, uid, gid, true));
   }
   lchown(path: string, uid: number, gid: number): Op<void> {
-    return attr.chown(this, path, uid, gid, false);
+    return this.guard(attr.chown(this, path, uid, gid, false));
   }
   fchown(fd: number, uid: number, gid: number): Op<void> {
-    return attr.fchown(this, fd, uid, gid);
+    return this.guard(attr.fchown(this, fd, uid, gid));
   }
   utimes(path: string, as: number, an: number, ms: number, mn: number): Op<void> {
-    return attr.utimes(this, path, as, an, ms, mn, true);
+    return this.guard(attr.utimes(this, path, as, an, ms, mn, true));
   }
   lutimes(path: string, as: number, an: number, ms: number, mn: number): Op<void> {
-    return attr.utimes(this, path, as, an, ms, mn, false);
+    return this.guard(attr.utimes(this, path, as, an, ms, mn, false));
   }
   futimes(fd: number, as: number, an: number, ms: number, mn: number): Op<void> {
-    return attr.futimes(this, fd, as, an, ms, mn);
+    return this.guard(attr.futimes(this, fd, as, an, ms, mn));
   }
   truncate(path: string, len: number): Op<void> {
-    return attr.truncate(this, path, len);
+    return this.guard(attr.truncate(this, path, len));
   }
   ftruncate(fd: number, len: number): Op<void> {
-    return attr.ftruncate(this, fd, len);
+    return this.guard(attr.ftruncate(this, fd, len));
   }
   chflags(path: string, flags: number): Op<void> {
-    return attr.chflags(this, path, flags);
+    return this.guard(attr.chflags(this, path, flags));
   }
 
   // ---- descriptors
   open(path: string, flags: number, mode: number): Op<number> {
-    return io.open(this, path, flags, mode);
+    return this.guard(io.open(this, path, flags, mode));
   }
   close(fd: number): Op<void> {
-    return io.close(this, fd);
+    return this.guard(io.close(this, fd));
   }
   read(fd: number, buf: Uint8Array, off: number, len: number, position: number): Op<number> {
-    return io.read(this, fd, buf, off, len, position);
+    return this.guard(io.read(this, fd, buf, off, len, position));
   }
   write(fd: number, buf: Uint8Array, off: number, len: number, position: number): Op<number> {
-    return io.write(this, fd, buf, off, len, position);
+    return this.guard(io.write(this, fd, buf, off, len, position));
   }
   readv(fd: number, bufs: readonly Uint8Array[], position: number): Op<number> {
-    return io.readv(this, fd, bufs, position);
+    return this.guard(io.readv(this, fd, bufs, position));
   }
   writev(fd: number, bufs: readonly Uint8Array[], position: number): Op<number> {
-    return io.writev(this, fd, bufs, position);
+    return this.guard(io.writev(this, fd, bufs, position));
   }
   lseek(fd: number, offset: number, whence: number): Op<number> {
-    return restartable(() => io.lseek(this, fd, offset, whence));
+    return this.guard(restartable(() => io.lseek(this, fd, offset, whence)));
   }
   fsync(fd: number): Op<void> {
-    return io.fsync(this, fd);
+    return this.guard(io.fsync(this, fd));
   }
   fdatasync(fd: number): Op<void> {
-    return io.fsync(this, fd);
+    return this.guard(io.fsync(this, fd));
   }
   dup(fd: number): number {
     return io.dup(this, fd);
   }
   fallocate(fd: number, offset: number, len: number): Op<void> {
-    return io.fallocate(this, fd, offset, len);
+    return this.guard(io.fallocate(this, fd, offset, len));
   }
   copyFileRange(fdIn: number, posIn: number, fdOut: number, posOut: number, len: number): Op<number> {
-    return io.copyFileRange(this, fdIn, posIn, fdOut, posOut, len);
+    return this.guard(io.copyFileRange(this, fdIn, posIn, fdOut, posOut, len));
   }
   fdFlags(fd: number): number {
     return this.file(fd).flags;
@@ -224,36 +243,45 @@ export class Proc implements Sys, NameiContext {
 
   // ---- directories
   getdents(fd: number, max: number): Op<DirEntry[]> {
-    return restartable(() => dir.getdents(this, fd, max));
+    return this.guard(restartable(() => dir.getdents(this, fd, max)));
   }
   readdir(path: string): Op<DirEntry[]> {
-    return restartable(() => dir.readdir(this, path));
+    return this.guard(restartable(() => dir.readdir(this, path)));
   }
   chdir(path: string): Op<void> {
-    return restartable(() => dir.chdir(this, path));
+    return this.guard(restartable(() => dir.chdir(this, path)));
   }
   fchdir(fd: number): Op<void> {
-    return restartable(() => dir.fchdir(this, fd));
+    return this.guard(restartable(() => dir.fchdir(this, fd)));
   }
   getcwd(): Op<string> {
-    return restartable(() => dir.getcwd(this));
+    return this.guard(restartable(() => dir.getcwd(this)));
   }
 
   // ---- advisory locks
   getlk(fd: number, l: RecordLock): Op<RecordLock> {
-    return lock.getlk(this, fd, l);
+    return this.guard(lock.getlk(this, fd, l));
   }
   setlk(fd: number, l: RecordLock): Op<void> {
-    return lock.setlk(this, fd, l);
+    return this.guard(lock.setlk(this, fd, l));
   }
   setlkw(fd: number, l: RecordLock): Op<void> {
-    return lock.setlkw(this, fd, l);
+    return this.guard(lock.setlkw(this, fd, l));
   }
   flock(fd: number, operation: number): Op<void> {
-    return lock.flock(this, fd, operation);
+    return this.guard(lock.flock(this, fd, operation));
   }
 
   watch(path: string, options: { recursive: boolean }, listener: (ev: WatchEvent) => void): Watcher {
-    return runSync(restartable(() => dir.watch(this, path, options, listener)));
+    return runSync(this.guard(restartable(() => dir.watch(this, path, options, listener))));
+  }
+}
+
+function* guarded<T>(g: SyscallGuard, op: Op<T>): Op<T> {
+  g.enter();
+  try {
+    return yield* op;
+  } finally {
+    g.leave();
   }
 }

@@ -124,8 +124,8 @@ export function* releaseFile(p: Proc, file: OpenFile): Op<void> {
     if (!isDefault(vp.ops, 'close')) yield* vp.ops.close(vp, file);
   } finally {
     p.kernel.unhold(vp);
-    p.vrele(vp);
   }
+  yield* p.kernel.vreleOp(vp);
 }
 
 function readable(p: Proc, fd: number): OpenFile {

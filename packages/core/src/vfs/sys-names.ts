@@ -68,6 +68,7 @@ export function* unlink(p: Proc, path: string): Op<void> {
   if (vp === null) throw fail('ENOENT');
   if (vp.type === VType.Dir) throw fail('EISDIR');
   if (nd.trailingSlash) throw fail('ENOTDIR');
+  if (isMountRoot(vp)) throw fail('EBUSY'); // a file mounted over a file
   yield* vopMutate('remove', dvp, nd.name, nd.nameLen, p.cred);
   p.kernel.watch.emit(dvp, 'rename', nd.name);
   p.kernel.watch.emit(vp, 'rename', nd.name);

@@ -1,0 +1,264 @@
+/**
+ * One thread's view of a shared file system: its slot in the registry, its
+ * rings to the actors, and a kernel whose mounts mirror the registry's
+ * mount table. Tmpfs mounts are attached to their shared stores (the read
+ * path runs here) with their mutations routed to their actors.
+ *
+ * Runs in any thread: the creator's (the coordinator is also a client) and
+ * every thread that calls attach().
+ */
+
+import {
+  Errno,
+  Kernel,
+  SB,
+  Tmpfs,
+  createNodeFs,
+  mutexEnter,
+  mutexExit,
+  newContext,
+  systemClock,
+  type ContextOptions,
+  type Mount,
+  type MountedFs,
+  type Vnode,
+} from '@actorvfs/core/internal';
+import type { VfsFs } from '@actorvfs/core';
+import { threadId } from 'node:worker_threads';
+import type { WireVnode } from '../protocol/codec.js';
+import {
+  A,
+  ActorState,
+  M,
+  MAX_ACTORS,
+  MAX_MOUNTS,
+  MAX_THREADS,
+  MountKind,
+  MountState,
+  R,
+  Registry,
+  T,
+  ThreadKind,
+  ThreadState,
+  actorBase,
+  mountBase,
+  threadBase,
+} from '../protocol/registry.js';
+import { S, SlotState, ringBytes, slotOffset } from '../protocol/ring.js';
+import { ClientRing, type VnodeResolver } from './actor-link.js';
+
+/** What any thread needs to join a shared file system. Structured-cloneable. */
+export interface SharedVfsHandle {
+  registry: SharedArrayBuffer;
+  /** Every store region (root tmpfs, later mounts, spares). */
+  regions: SharedArrayBuffer[];
+}
+
+export class ClientVfs implements VnodeResolver {
+  readonly reg: Registry;
+  readonly tid: number;
+  readonly kernel: Kernel;
+  private mountsGen = -1;
+  private readonly byId = new Map<number, Mount>();
+  private readonly rings = new Map<number, ClientRing>();
+  private closed = false;
+
+  constructor(
+    readonly handle: SharedVfsHandle,
+    kind: ThreadKind,
+  ) {
+    this.reg = Registry.open(handle.registry);
+    this.tid = claimThread(this.reg, kind);
+    const rootSlot = findMount(this.reg, (b) => this.reg.i32[b + M.PARENT] === 0);
+    const rootId = this.reg.i32[rootSlot + M.ID]!;
+    const root = this.tmpfsOf(rootSlot);
+    this.kernel = new Kernel(root, systemClock, () => root.st.nextId(), rootId);
+    this.byId.set(rootId, this.kernel.rootMount);
+    this.kernel.rootMount.actor = this.ring(this.reg.i32[rootSlot + M.ACTOR]!);
+    this.kernel.rootMount.readonly = this.reg.i32[rootSlot + M.READONLY] === 1;
+    this.kernel.mounts.refresh = () => this.syncMounts();
+    const epochWord = threadBase(this.tid) + T.EPOCH;
+    const i32 = this.reg.i32;
+    let depth = 0;
+    this.kernel.syscallGuard = {
+      enter: () => {
+        if (depth++ === 0) Atomics.store(i32, epochWord, Atomics.load(i32, R.EPOCH));
+      },
+      leave: () => {
+        if (--depth === 0) Atomics.store(i32, epochWord, 0);
+      },
+    };
+    this.syncMounts();
+  }
+
+  private tmpfsOf(slot: number): Tmpfs {
+    const i32 = this.reg.i32;
+    const first = i32[slot + M.REGION_FIRST]!;
+    const fs = Tmpfs.attach({
+      store: { regions: this.handle.regions.slice(first, first + i32[slot + M.REGION_COUNT]!) },
+      atime: i32[slot + M.ATIME] === 1 ? 'noatime' : 'relatime',
+    });
+    fs.tid = this.tid;
+    return fs;
+  }
+
+  /** This thread's ring to actor `a`. */
+  ring(a: number): ClientRing {
+    let ring = this.rings.get(a);
+    if (ring === undefined) {
+      const i32 = this.reg.i32;
+      const off = i32[threadBase(this.tid) + T.RINGS + a]!;
+      if (off === 0) throw new Errno('EIO');
+      ring = new ClientRing(this.reg, a, off, i32[actorBase(a) + A.RING_SLOTS]!, i32[actorBase(a) + A.SLOT_BYTES]!, this);
+      this.rings.set(a, ring);
+    }
+    return ring;
+  }
+
+  vnodeOf(w: WireVnode): Vnode {
+    this.syncMounts();
+    const m = this.byId.get(w.mount);
+    const vp = m === undefined ? null : m.fs.vget(m, w.ino);
+    if (vp === null || vp.gen !== w.gen) throw new Errno('ENOENT');
+    return vp;
+  }
+
+  /** Bring this thread's mounts in line with the registry's mount table. */
+  syncMounts(): void {
+    const gen = Atomics.load(this.reg.i32, R.MOUNTS_GEN);
+    if (gen === this.mountsGen) return;
+    this.mountsGen = gen;
+    this.reg.refresh();
+    const i32 = this.reg.i32;
+    const live = new Set<number>();
+    // Parents before children: a mount's covered node lives in its parent.
+    for (let pass = 0; pass < MAX_MOUNTS; pass++) {
+      let added = 0;
+      for (let s = 0; s < MAX_MOUNTS; s++) {
+        const b = mountBase(s);
+        if (i32[b + M.STATE] !== MountState.Live) continue;
+        const id = i32[b + M.ID]!;
+        live.add(id);
+        if (this.byId.has(id)) continue;
+        const parent = this.byId.get(i32[b + M.PARENT]!);
+        if (parent === undefined) continue;
+        const covered = parent.fs.vget(parent, i32[b + M.COVERED_INO]!);
+        if (covered === null || covered.gen !== i32[b + M.COVERED_GEN]) continue;
+        const fs = this.fsOf(b);
+        this.kernel.vref(covered);
+        const m = this.kernel.mount(covered, fs, { readonly: i32[b + M.READONLY] === 1 }, id);
+        m.actor = this.ring(i32[b + M.ACTOR]!);
+        this.byId.set(id, m);
+        added++;
+      }
+      if (added === 0) break;
+    }
+    for (const [id, m] of this.byId) {
+      if (live.has(id) || m === this.kernel.rootMount) continue;
+      // Unmounted elsewhere: forget it here (the coordinator checked it was idle).
+      this.kernel.mounts.detach(m);
+      this.byId.delete(id);
+    }
+    for (const [id, m] of this.byId) {
+      const s = findMountOrNull(this.reg, (b) => i32[b + M.ID] === id);
+      if (s !== null) m.readonly = i32[s + M.READONLY] === 1;
+    }
+  }
+
+  private fsOf(slot: number): MountedFs {
+    const kind = this.reg.i32[slot + M.KIND];
+    if (kind === MountKind.Tmpfs) return this.tmpfsOf(slot);
+    throw new Error(`actorvfs: mount kind ${kind} is not supported in this thread yet`);
+  }
+
+  /** A context ("process") acting as `cred`, with Node's fs API. */
+  context(options: ContextOptions): VfsFs {
+    return createNodeFs(newContext(this.kernel, options));
+  }
+
+  /** Leave the shared file system: give the thread slot back. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    releaseThread(this.reg, this.tid);
+  }
+}
+
+function findMountOrNull(reg: Registry, pred: (base: number) => boolean): number | null {
+  for (let s = 0; s < MAX_MOUNTS; s++) {
+    const b = mountBase(s);
+    if (reg.i32[b + M.STATE] === MountState.Live && pred(b)) return b;
+  }
+  return null;
+}
+
+export function findMount(reg: Registry, pred: (base: number) => boolean): number {
+  const b = findMountOrNull(reg, pred);
+  if (b === null) throw new Error('actorvfs: mount not found in the registry');
+  return b;
+}
+
+/**
+ * Take a free thread slot and give it a ring to every running actor.
+ * => returns the slot number (the thread's tid).
+ */
+export function claimThread(reg: Registry, kind: ThreadKind): number {
+  const i32 = reg.i32;
+  mutexEnter(reg.i32, R.LOCK);
+  try {
+    let tid = -1;
+    for (let t = 0; t < MAX_THREADS; t++) {
+      if (Atomics.load(i32, threadBase(t) + T.STATE) === ThreadState.Free) {
+        tid = t;
+        break;
+      }
+    }
+    if (tid < 0) throw new Errno('EAGAIN');
+    const b = threadBase(tid);
+    reg.i32[b + T.NODE_ID] = threadId;
+    reg.i32[b + T.KIND] = kind;
+    for (let a = 0; a < MAX_ACTORS; a++) {
+      const state = reg.i32[actorBase(a) + A.STATE];
+      if (state === ActorState.Free || state === ActorState.Stopped) continue;
+      giveRingLocked(reg, tid, a);
+    }
+    Atomics.store(reg.i32, b + T.STATE, ThreadState.Live);
+    bumpThreads(reg);
+    return tid;
+  } finally {
+    mutexExit(reg.i32, R.LOCK);
+  }
+}
+
+/** Make sure thread `tid` has a ring to actor `a` (reusing the slot's old one). => registry mutex held. */
+export function giveRingLocked(reg: Registry, tid: number, a: number): void {
+  const b = threadBase(tid);
+  const slots = reg.i32[actorBase(a) + A.RING_SLOTS]!;
+  const slotBytes = reg.i32[actorBase(a) + A.SLOT_BYTES]!;
+  let ring = reg.i32[b + T.RINGS + a]!;
+  if (ring === 0) {
+    ring = reg.heapAllocLocked(ringBytes(slots, slotBytes));
+    reg.i32[b + T.RINGS + a] = ring;
+  } else {
+    for (let k = 0; k < slots; k++) Atomics.store(reg.i32, (slotOffset(ring, k, slotBytes) >> 2) + S.STATE, SlotState.Free);
+  }
+}
+
+export function releaseThread(reg: Registry, tid: number): void {
+  mutexEnter(reg.i32, R.LOCK);
+  Atomics.store(reg.i32, threadBase(tid) + T.STATE, ThreadState.Free);
+  bumpThreads(reg);
+  mutexExit(reg.i32, R.LOCK);
+}
+
+/** Tell the actors the thread table changed (they rescan their rings). */
+export function bumpThreads(reg: Registry): void {
+  Atomics.add(reg.i32, R.THREADS_GEN, 1);
+  for (let a = 0; a < MAX_ACTORS; a++) {
+    const bell = actorBase(a) + A.DOORBELL;
+    Atomics.add(reg.i32, bell, 1);
+    Atomics.notify(reg.i32, bell);
+  }
+}
+
+export { SB, type ContextOptions };

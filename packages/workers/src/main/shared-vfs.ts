@@ -1,0 +1,338 @@
+/**
+ * SharedVfs: a file system many threads share. The thread that creates it
+ * runs the coordinator: it owns the registry (thread table, mount table,
+ * actor table), starts one actor per mount, supervises them, and is itself
+ * a client (`svfs.fs`). Any thread joins with `attach(svfs.handle(), cred)`.
+ */
+
+import { wrap, type Remote } from 'comlink';
+import { Worker } from 'node:worker_threads';
+import { SB, Store, Tmpfs, fail, lookupDir, mutexEnter, mutexExit, toVfsError, type TmpfsOptions, type Vnode } from '@actorvfs/core/internal';
+import type { VfsFs } from '@actorvfs/core';
+import { ClientVfs, bumpThreads, claimThread, findMount, giveRingLocked, type ContextOptions, type SharedVfsHandle } from '../client/client-vfs.js';
+import { portEndpoint, type ActorControl, type ActorStart } from '../protocol/control.js';
+import {
+  A,
+  ActorState,
+  M,
+  MAX_ACTORS,
+  MAX_MOUNTS,
+  MAX_THREADS,
+  MountKind,
+  MountState,
+  R,
+  Registry,
+  T,
+  ThreadKind,
+  ThreadState,
+  actorBase,
+  mountBase,
+  threadBase,
+} from '../protocol/registry.js';
+import { DEFAULT_RING_SLOTS, TMPFS_SLOT_BYTES } from '../protocol/ring.js';
+import { workerExecArgv, workerScript } from './worker-script.js';
+
+export interface SharedVfsOptions extends Omit<TmpfsOptions, 'clock' | 'regions'> {
+  /** umask of `svfs.fs`. Default 0o022. */
+  umask?: number;
+  /** Store regions reserved for tmpfs mounts made later (4 GiB of address space each, no memory until used). Default 16. */
+  spareRegions?: number;
+  /** Request slots per thread per actor (how many async requests one thread can have in flight). Default 8. */
+  ringSlots?: number;
+}
+
+interface ActorHandle {
+  index: number;
+  mountId: number;
+  worker: Worker;
+  control: Remote<ActorControl>;
+  restarts: number;
+  /** The actor answered its first ping: it came up, so a later death is worth a restart. */
+  ready: boolean;
+  /** When it last (re)started (restarts are limited per minute). */
+  startedAt: number;
+}
+
+/** Restarts allowed within a minute before an actor is given up (its mount then answers EIO). */
+const MAX_RESTARTS_PER_MINUTE = 5;
+
+export class SharedVfs {
+  readonly reg: Registry;
+  /** The coordinator thread's own client. */
+  readonly client: ClientVfs;
+  /** The file system acting as root (uid 0) in this thread. */
+  readonly fs: VfsFs;
+  private readonly actors = new Map<number, ActorHandle>();
+  private closed = false;
+  /** Which store regions hold a mounted tmpfs. */
+  private readonly regionUsed: boolean[];
+  private readonly ringSlots: number;
+
+  private constructor(
+    private readonly regions: SharedArrayBuffer[],
+    reg: Registry,
+    options: SharedVfsOptions,
+  ) {
+    this.reg = reg;
+    this.regionUsed = regions.map((_, i) => i < reg.i32[mountBase(0) + M.REGION_COUNT]!);
+    this.ringSlots = options.ringSlots ?? DEFAULT_RING_SLOTS;
+    this.client = new ClientVfs(this.handle(), ThreadKind.Coordinator);
+    this.fs = this.client.context({ uid: 0, gid: 0, groups: [0], umask: options.umask ?? 0o022 });
+  }
+
+  static async create(options: SharedVfsOptions = {}): Promise<SharedVfs> {
+    const reg = Registry.create();
+    const rootRegions = Store.regionsNeeded(options);
+    const regions = Array.from({ length: rootRegions + (options.spareRegions ?? 16) }, () => Store.newRegion());
+    const root = Tmpfs.create({ ...options, regions: regions.slice(0, rootRegions) });
+    // Several threads share this store: no "only thread" shortcuts (store/inode.ts).
+    root.st.sb[SB.THREADS] = MAX_THREADS;
+    const rootId = reg.i32[R.NEXT_MOUNT_ID]!++;
+    const slot = mountBase(0);
+    reg.i32[slot + M.ID] = rootId;
+    reg.i32[slot + M.PARENT] = 0;
+    reg.i32[slot + M.KIND] = MountKind.Tmpfs;
+    reg.i32[slot + M.REGION_FIRST] = 0;
+    reg.i32[slot + M.REGION_COUNT] = rootRegions;
+    reg.i32[slot + M.ATIME] = options.atime === 'noatime' ? 1 : 0;
+    reg.i32[slot + M.ACTOR] = 0;
+    Atomics.store(reg.i32, slot + M.STATE, MountState.Live);
+    defineActor(reg, 0, rootId, options.ringSlots ?? DEFAULT_RING_SLOTS, TMPFS_SLOT_BYTES);
+    const svfs = new SharedVfs(regions, reg, options);
+    await svfs.startActor(0, rootId);
+    return svfs;
+  }
+
+  /** What another thread passes to attach(). Structured-cloneable; post it to any number of threads. */
+  handle(): SharedVfsHandle {
+    return { registry: this.reg.sab, regions: this.regions };
+  }
+
+  /** The file system as seen by another user in this thread. */
+  context(options: ContextOptions): VfsFs {
+    return this.client.context(options);
+  }
+
+  /** Start (or restart) actor `index` serving mount `mountId`. */
+  private async startActor(index: number, mountId: number): Promise<void> {
+    const tid = claimThread(this.reg, ThreadKind.Actor);
+    this.reg.i32[actorBase(index) + A.TID] = tid;
+    const start: ActorStart = { registry: this.reg.sab, regions: this.regions, actor: index, tid, mountId };
+    const worker = new Worker(workerScript('worker/actor-entry.js'), { workerData: start, execArgv: workerExecArgv() });
+    const control = wrap<ActorControl>(portEndpoint(worker));
+    const previous = this.actors.get(index);
+    const handle: ActorHandle = { index, mountId, worker, control, restarts: previous?.restarts ?? 0, ready: false, startedAt: Date.now() };
+    this.actors.set(index, handle);
+    let failure: unknown;
+    worker.on('error', (err) => {
+      failure = err;
+      if (!this.closed) process.emitWarning(`actorvfs: actor ${index} failed: ${err.stack ?? String(err)}`);
+    });
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.on('exit', () => this.onActorExit(handle));
+    const up = await Promise.race([control.ping().then(() => true), exited.then(() => false)]);
+    if (!up) throw failure instanceof Error ? failure : new Error(`actorvfs: actor ${index} did not start`);
+    handle.ready = true;
+    Atomics.store(this.reg.i32, actorBase(index) + A.STATE, ActorState.Running);
+  }
+
+  private onActorExit(h: ActorHandle): void {
+    if (this.closed || this.actors.get(h.index) !== h || !h.ready) return;
+    if (h.restarts >= MAX_RESTARTS_PER_MINUTE && Date.now() - h.startedAt < 60_000) {
+      process.emitWarning(`actorvfs: actor ${h.index} keeps dying; its mount now answers EIO`);
+      Atomics.store(this.reg.i32, actorBase(h.index) + A.STATE, ActorState.Stopped);
+      return;
+    }
+    // Recovery of what the actor held comes with the crash-safety work; for
+    // now the slot is given back and a new actor takes over its rings.
+    Atomics.store(this.reg.i32, actorBase(h.index) + A.STATE, ActorState.Recovering);
+    const tid = this.reg.i32[actorBase(h.index) + A.TID]!;
+    Atomics.store(this.reg.i32, threadBase(tid) + T.STATE, ThreadState.Free);
+    Atomics.add(this.reg.i32, actorBase(h.index) + A.RESTARTS, 1);
+    h.restarts++;
+    this.startActor(h.index, h.mountId).catch((e: unknown) => {
+      process.emitWarning(`actorvfs: actor ${h.index} could not restart: ${String(e)}`);
+      Atomics.store(this.reg.i32, actorBase(h.index) + A.STATE, ActorState.Stopped);
+    });
+  }
+
+  /**
+   * Mount a new tmpfs at `path` (a directory). Its memory comes from the
+   * spare regions every thread already holds, so every attached thread sees
+   * the mount on its next lookup, without any message.
+   */
+  async mount(path: string, options: TmpfsOptions & { readonly?: boolean } = {}): Promise<void> {
+    const covered = this.resolveDir(path, 'mount');
+    const need = Store.regionsNeeded(options);
+    const reg = this.reg;
+    const first = this.takeRegions(need);
+    if (first < 0) throw toVfsError(fail('ENOSPC'), 'mount', path);
+    let fs: Tmpfs;
+    try {
+      fs = Tmpfs.create({ ...options, clock: undefined, regions: this.regions.slice(first, first + need) });
+    } catch (e) {
+      this.regionUsed.fill(false, first, first + need);
+      throw e;
+    }
+    fs.st.sb[SB.THREADS] = MAX_THREADS;
+    const a = this.freeActorIndex();
+    const slot = this.freeMountSlot();
+    const id = reg.i32[R.NEXT_MOUNT_ID]!++;
+    const b = mountBase(slot);
+    reg.i32[b + M.ID] = id;
+    reg.i32[b + M.PARENT] = covered.mount.id;
+    reg.i32[b + M.COVERED_INO] = covered.ino;
+    reg.i32[b + M.COVERED_GEN] = covered.gen;
+    reg.i32[b + M.KIND] = MountKind.Tmpfs;
+    reg.i32[b + M.REGION_FIRST] = first;
+    reg.i32[b + M.REGION_COUNT] = need;
+    reg.i32[b + M.ATIME] = options.atime === 'noatime' ? 1 : 0;
+    reg.i32[b + M.READONLY] = options.readonly === true ? 1 : 0;
+    reg.i32[b + M.ACTOR] = a;
+    mutexEnter(reg.i32, R.LOCK);
+    try {
+      const off = reg.heapAllocLocked(Buffer.byteLength(path) + 1);
+      reg.i32[b + M.PATH_OFF] = off;
+      reg.i32[b + M.PATH_LEN] = reg.writeString(off, path);
+    } finally {
+      mutexExit(reg.i32, R.LOCK);
+    }
+    defineActor(reg, a, id, this.ringSlots, TMPFS_SLOT_BYTES);
+    // Live for the actor to find; threads see it when MOUNTS_GEN moves, after the actor runs.
+    Atomics.store(reg.i32, b + M.STATE, MountState.Live);
+    try {
+      await this.startActor(a, id);
+    } catch (e) {
+      Atomics.store(reg.i32, b + M.STATE, MountState.Free);
+      throw e;
+    }
+    Atomics.add(reg.i32, R.MOUNTS_GEN, 1);
+    this.client.syncMounts();
+  }
+
+  /** Unmount the file system at `path`: EBUSY while anything in this thread uses it. */
+  async unmount(path: string): Promise<void> {
+    const id = this.mountIdAt(path);
+    const m = this.client.kernel.mounts.byId(id);
+    if (m === undefined || m.covered === null) throw toVfsError(fail('EINVAL'), 'umount', path);
+    if (this.client.kernel.mounts.children(m).length > 0 || m.refs > 0) throw toVfsError(fail('EBUSY'), 'umount', path);
+    const slot = findMount(this.reg, (b) => this.reg.i32[b + M.ID] === id);
+    Atomics.store(this.reg.i32, slot + M.STATE, MountState.Free);
+    Atomics.add(this.reg.i32, R.MOUNTS_GEN, 1);
+    this.client.syncMounts();
+    // Its memory can hold a later mount (a SharedArrayBuffer cannot shrink; it is reused).
+    const first = this.reg.i32[slot + M.REGION_FIRST]!;
+    this.regionUsed.fill(false, first, first + this.reg.i32[slot + M.REGION_COUNT]!);
+    for (const h of this.actors.values()) {
+      if (h.mountId !== id) continue;
+      this.actors.delete(h.index);
+      Atomics.store(this.reg.i32, actorBase(h.index) + A.STATE, ActorState.Stopped);
+      await h.worker.terminate();
+    }
+  }
+
+  /** Change a mount's flags (read-write to read-only and back), seen by every thread at once. */
+  async remount(path: string, options: { readonly?: boolean }): Promise<void> {
+    const id = this.mountIdAt(path);
+    const slot = findMount(this.reg, (b) => this.reg.i32[b + M.ID] === id);
+    this.reg.i32[slot + M.READONLY] = options.readonly === true ? 1 : 0;
+    Atomics.add(this.reg.i32, R.MOUNTS_GEN, 1);
+    this.client.syncMounts();
+  }
+
+  private resolveDir(path: string, syscall: string): Vnode {
+    const vp = lookupDir(this.client.kernel, path, syscall);
+    this.client.kernel.vrele(vp);
+    return vp;
+  }
+
+  /** First fit of `n` consecutive unused regions; marks them used. => first index, or -1. */
+  private takeRegions(n: number): number {
+    for (let i = 0; i + n <= this.regions.length; i++) {
+      let k = 0;
+      while (k < n && !this.regionUsed[i + k]) k++;
+      if (k === n) {
+        this.regionUsed.fill(true, i, i + n);
+        return i;
+      }
+      i += k;
+    }
+    return -1;
+  }
+
+  private freeActorIndex(): number {
+    for (let a = 0; a < MAX_ACTORS; a++) {
+      const st = this.reg.i32[actorBase(a) + A.STATE];
+      if (st === ActorState.Free || st === ActorState.Stopped) return a;
+    }
+    throw new Error('actorvfs: too many mounts with actors');
+  }
+
+  private freeMountSlot(): number {
+    for (let s = 0; s < MAX_MOUNTS; s++) if (this.reg.i32[mountBase(s) + M.STATE] === MountState.Free) return s;
+    throw new Error('actorvfs: too many mounts');
+  }
+
+  /** Test hook: the worker serving the mount at `path` (to terminate it in fault tests). */
+  actorWorker(path = '/'): Worker {
+    const id = this.mountIdAt(path);
+    for (const h of this.actors.values()) if (h.mountId === id) return h.worker;
+    throw new Error(`actorvfs: no actor serves ${path}`);
+  }
+
+  private mountIdAt(path: string): number {
+    if (path === '/') return this.reg.i32[findMount(this.reg, (b) => this.reg.i32[b + M.PARENT] === 0) + M.ID]!;
+    for (let s = 0; s < MAX_MOUNTS; s++) {
+      const b = mountBase(s);
+      if (this.reg.i32[b + M.STATE] !== MountState.Live) continue;
+      const len = this.reg.i32[b + M.PATH_LEN]!;
+      if (len > 0 && this.reg.readString(this.reg.i32[b + M.PATH_OFF]!, len) === path) return this.reg.i32[b + M.ID]!;
+    }
+    throw toVfsError(fail('EINVAL'), 'umount', path);
+  }
+
+  /** Statistics of the actors. */
+  async stats(): Promise<{ mountId: number; restarts: number; served: number }[]> {
+    const out = [];
+    for (const h of this.actors.values()) {
+      const s = await h.control.stats();
+      out.push({ mountId: h.mountId, restarts: h.restarts, served: s.served });
+    }
+    return out;
+  }
+
+  /** Stop every actor and leave: threads still attached get EIO from then on. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.reg.i32, R.CLOSING, 1);
+    bumpThreads(this.reg);
+    await Promise.all(
+      [...this.actors.values()].map(async (h) => {
+        h.control[Symbol.for('comlink.releaseProxy') as never];
+        await h.worker.terminate();
+      }),
+    );
+    this.actors.clear();
+    this.client.close();
+  }
+}
+
+/** Fill in actor table entry `a`, and give every attached thread a ring to it. */
+function defineActor(reg: Registry, a: number, mountId: number, slots: number, slotBytes: number): void {
+  mutexEnter(reg.i32, R.LOCK);
+  try {
+    const b = actorBase(a);
+    reg.i32[b + A.MOUNT_ID] = mountId;
+    reg.i32[b + A.RING_SLOTS] = slots;
+    reg.i32[b + A.SLOT_BYTES] = slotBytes;
+    Atomics.store(reg.i32, b + A.STATE, ActorState.Starting);
+    for (let t = 0; t < MAX_THREADS; t++) {
+      if (Atomics.load(reg.i32, threadBase(t) + T.STATE) !== ThreadState.Free) giveRingLocked(reg, t, a);
+    }
+  } finally {
+    mutexExit(reg.i32, R.LOCK);
+  }
+}
+
+export { MAX_ACTORS };

@@ -1,0 +1,234 @@
+/**
+ * An actor: the worker thread that serves one mount. For a tmpfs it is the
+ * single writer of the mount's metadata: every create, link, remove,
+ * rename, setattr and inactive of every thread comes here, one at a time,
+ * and runs the tmpfs code on the shared store. (Reads do not come here:
+ * callers run them on the store themselves.)
+ *
+ * The serve loop takes requests from every client's ring round-robin.
+ * While work keeps arriving it waits on its doorbell synchronously (a short
+ * spin, then Atomics.wait for at most a couple of milliseconds), which is
+ * fast to wake; when idle it waits asynchronously, so its event loop runs
+ * the control plane (comlink) in between.
+ */
+
+import { ERRNO, Errno, Tmpfs, VnodeCache, pageFree, type MountedFs, type Vnode, type VnodeMount } from '@actorvfs/core/internal';
+import type { ActorStart, ActorStats } from '../protocol/control.js';
+import { Decoder, Encoder, type WireAttr, type WireVnode } from '../protocol/codec.js';
+import { OP_CODE, opName, wireArgs, type WireOp, type WireVop } from '../protocol/ops.js';
+import { A, M, MAX_THREADS, MountState, R, Registry, T, ThreadState, actorBase, mountBase, threadBase } from '../protocol/registry.js';
+import { S, SLOT_HEADER_BYTES, SlotFlags, SlotState, slotOffset } from '../protocol/ring.js';
+
+interface RingRef {
+  tid: number;
+  base: number;
+}
+
+const IDLE_SPIN = 2000;
+const SYNC_WAIT_MS = 2;
+const ASYNC_WAIT_MS = 100;
+
+export class Actor {
+  readonly reg: Registry;
+  readonly fs: MountedFs;
+  readonly mount: VnodeMount;
+  private readonly enc = new Encoder();
+  private readonly dec = new Decoder();
+  private view: DataView;
+  private rings: RingRef[] = [];
+  private threadsGen = -1;
+  private readonly bell: number;
+  private readonly slots: number;
+  private readonly slotBytes: number;
+  private stopping = false;
+  private served = 0;
+  /** Retired inode pages and the epoch each was retired at: (page, epoch) pairs. */
+  private limbo: number[] = [];
+
+  constructor(readonly start: ActorStart) {
+    this.reg = Registry.open(start.registry);
+    const i32 = this.reg.i32;
+    const a = actorBase(start.actor);
+    this.bell = a + A.DOORBELL;
+    this.slots = i32[a + A.RING_SLOTS]!;
+    this.slotBytes = i32[a + A.SLOT_BYTES]!;
+    const m = this.findMount(start.mountId);
+    const first = i32[m + M.REGION_FIRST]!;
+    const count = i32[m + M.REGION_COUNT]!;
+    const tmpfs = Tmpfs.attach({ store: { regions: start.regions.slice(first, first + count) }, atime: i32[m + M.ATIME] === 1 ? 'noatime' : 'relatime' });
+    tmpfs.tid = start.tid;
+    tmpfs.st.retire = (pn) => this.limbo.push(pn, Atomics.add(this.reg.i32, R.EPOCH, 1));
+    this.fs = tmpfs;
+    this.mount = { id: start.mountId, fs: tmpfs, readonly: false, cache: new VnodeCache() };
+    this.view = new DataView(this.reg.sab, 0, this.reg.u8.length);
+  }
+
+  private findMount(id: number): number {
+    const i32 = this.reg.i32;
+    for (let s = 0; s < 64; s++) {
+      const b = mountBase(s);
+      if (i32[b + M.STATE] === MountState.Live && i32[b + M.ID] === id) return b;
+    }
+    throw new Error(`actor: mount ${id} is not in the registry`);
+  }
+
+  stats(): ActorStats {
+    return { served: this.served, rings: this.rings.length };
+  }
+
+  stop(): void {
+    this.stopping = true;
+    Atomics.add(this.reg.i32, this.bell, 1);
+    Atomics.notify(this.reg.i32, this.bell);
+  }
+
+  /** The serve loop; resolves when stopped or when the file system closes. */
+  async run(): Promise<void> {
+    const i32 = this.reg.i32;
+    let busy = 0;
+    while (!this.stopping && Atomics.load(this.reg.i32, R.CLOSING) === 0) {
+      const seen = Atomics.load(i32, this.bell);
+      if (this.limbo.length > 0) this.reclaim();
+      if (this.serveAll() > 0) {
+        // Let the event loop (control plane) in now and then under load.
+        if (++busy % 1024 === 0) await tick();
+        continue;
+      }
+      let spin = IDLE_SPIN;
+      while (spin-- > 0 && Atomics.load(i32, this.bell) === seen);
+      if (Atomics.load(i32, this.bell) !== seen) continue;
+      if (Atomics.wait(this.reg.i32, this.bell, seen, SYNC_WAIT_MS) !== 'timed-out') continue;
+      const res = Atomics.waitAsync(this.reg.i32, this.bell, seen, ASYNC_WAIT_MS);
+      if (res.async) await res.value;
+      else await tick();
+    }
+  }
+
+  /** Serve every pending request once. => returns how many were served. */
+  serveAll(): number {
+    const reg = this.reg;
+    if (Atomics.load(reg.i32, R.THREADS_GEN) !== this.threadsGen) this.rescan();
+    let n = 0;
+    for (const ring of this.rings) {
+      for (let k = 0; k < this.slots; k++) {
+        const base = slotOffset(ring.base, k, this.slotBytes);
+        if (Atomics.load(reg.i32, (base >> 2) + S.STATE) === SlotState.Request) {
+          this.serve(base);
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Free retired inode pages that no thread can hold a handle into any more:
+   * those retired before the oldest epoch a thread is in a call under.
+   */
+  private reclaim(): void {
+    const i32 = this.reg.i32;
+    let oldest = Infinity;
+    for (let t = 0; t < MAX_THREADS; t++) {
+      const b = threadBase(t);
+      if (Atomics.load(i32, b + T.STATE) === ThreadState.Free) continue;
+      const e = Atomics.load(i32, b + T.EPOCH);
+      if (e !== 0 && e < oldest) oldest = e;
+    }
+    const keep: number[] = [];
+    const st = (this.fs as Tmpfs).st;
+    for (let k = 0; k < this.limbo.length; k += 2) {
+      const pn = this.limbo[k]!;
+      const epoch = this.limbo[k + 1]!;
+      if (epoch < oldest) pageFree(st, pn);
+      else keep.push(pn, epoch);
+    }
+    this.limbo = keep;
+  }
+
+  /** Find every client's ring to this actor. */
+  private rescan(): void {
+    const reg = this.reg;
+    this.threadsGen = Atomics.load(reg.i32, R.THREADS_GEN);
+    reg.refresh();
+    this.view = new DataView(reg.sab, 0, reg.u8.length);
+    const rings: RingRef[] = [];
+    for (let t = 0; t < MAX_THREADS; t++) {
+      const b = threadBase(t);
+      const state = Atomics.load(reg.i32, b + T.STATE);
+      const ring = reg.i32[b + T.RINGS + this.start.actor]!;
+      if (state !== ThreadState.Free && ring !== 0) rings.push({ tid: t, base: ring });
+    }
+    this.rings = rings;
+  }
+
+  private serve(base: number): void {
+    const i32 = this.reg.i32;
+    const h = base >> 2;
+    Atomics.store(i32, h + S.STATE, SlotState.Busy);
+    i32[h + S.ATTEMPTS]!++;
+    const name = opName(i32[h + S.OP]!);
+    let status = 0;
+    const payload = base + SLOT_HEADER_BYTES;
+    try {
+      if (name === undefined) throw new Errno('ENOSYS');
+      const answer = this.exec(name, payload);
+      const enc = this.enc.reset(this.view, this.reg.u8, payload, this.slotBytes);
+      if (answer !== null && typeof answer === 'object' && 'ino' in answer) enc.vnode(answer as WireVnode);
+      else enc.value(answer as undefined);
+      i32[h + S.LEN] = enc.length(payload);
+    } catch (e) {
+      status = e instanceof Errno ? ERRNO[e.code] : ERRNO.EIO;
+      if (!(e instanceof Errno)) process.emitWarning(`actorvfs actor: ${name ?? 'op'} failed: ${(e as Error)?.stack ?? String(e)}`);
+    }
+    i32[h + S.STATUS] = status;
+    const noReply = (i32[h + S.FLAGS]! & SlotFlags.NoReply) !== 0;
+    i32[h + S.FLAGS] = i32[h + S.FLAGS]! | SlotFlags.Answered;
+    this.served++;
+    Atomics.add(i32, actorBase(this.start.actor) + A.SERVED, 1);
+    Atomics.store(i32, h + S.STATE, noReply ? SlotState.Free : SlotState.Done);
+    Atomics.notify(i32, h + S.STATE);
+  }
+
+  /** Decode the request's arguments, run the op, return its answer. */
+  private exec(name: WireOp, payload: number): unknown {
+    if (name === 'ping') return 'pong';
+    const kinds = wireArgs(name as WireVop);
+    const dec = this.dec.reset(this.view, this.reg.u8, payload);
+    const args: unknown[] = [];
+    for (const kind of kinds) {
+      if (kind === 'skip') {
+        args.push(undefined);
+        continue;
+      }
+      const v = dec.value();
+      args.push(kind === 'vnode' ? this.vnodeOf(v as WireVnode) : kind === 'attr' ? attrOf(v as WireAttr) : v);
+    }
+    const vp = args[0] as Vnode;
+    const fn = (vp.ops as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+    if (fn === undefined) throw new Errno('EOPNOTSUPP');
+    const result = fn(...args);
+    if (name === 'create') {
+      const nvp = result as Vnode;
+      return { mount: nvp.mount.id, ino: nvp.ino, gen: nvp.gen, type: nvp.type };
+    }
+    return result;
+  }
+
+  /** A request's vnode, checked: this mount's, and still the same node. */
+  private vnodeOf(w: WireVnode): Vnode {
+    if (w.mount !== this.mount.id) throw new Errno('EXDEV');
+    const vp = this.fs.vget(this.mount, w.ino);
+    if (vp === null || vp.gen !== w.gen) throw new Errno('ENOENT');
+    return vp;
+  }
+}
+
+function attrOf(w: WireAttr): object {
+  return w;
+}
+
+function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export { OP_CODE };
