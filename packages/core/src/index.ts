@@ -5,6 +5,7 @@
 
 export { createVfs, Vfs, type VfsOptions, type ContextOptions, type FileSystem } from './create-vfs.js';
 export { tmpfs, Tmpfs, type TmpfsOptions, type AtimePolicy } from './tmpfs/tmpfs.js';
+export { hostFs, HostFs, type HostFsOptions, type NormalizedHostFsOptions, type HostWindow } from './hostfs/hostfs.js';
 export { VfsError, type ErrnoCode } from './errno.js';
 export {
   createNodeFs,
