@@ -1,0 +1,17 @@
+/**
+ * Every section of the suite, in the order they run. The cross-thread cases
+ * of the shared mode slot in as one more import and entry (cases/cross-thread.ts).
+ */
+
+import { data } from './data.js';
+import { limits } from './limits.js';
+import { memory } from './memory.js';
+import { metadata } from './metadata.js';
+import { scale } from './scale.js';
+import type { Section } from './section.js';
+
+export const sections: readonly Section[] = [limits, metadata, data, scale, memory];
+
+export function sectionNamed(name: string): Section | undefined {
+  return sections.find((s) => s.name === name);
+}
