@@ -9,8 +9,15 @@
  * go (an entry present for the whole scan is returned exactly once), the way
  * ext4's hash-ordered telldir cookies are.
  *
- * Lookup, insert and remove are O(1) on average: the table doubles when
- * entries exceed twice the buckets and halves below a quarter. Bucket arrays
+ * Lookup, insert and remove are O(1), with no pauses: the table doubles
+ * when entries exceed twice the buckets and halves below a quarter, and the
+ * move happens a little at a time. While a resize is under way the old
+ * table and the new one both hold entries: buckets of the old table below
+ * the split pointer have moved (growing: bucket i became 2i and 2i+1;
+ * shrinking: 2j and 2j+1 became j), and every insert or remove moves a few
+ * more, so the move ends long before the next resize is due. A hash is
+ * routed to whichever table holds its bucket now; iteration walks the hash
+ * space across both, so order and positions are unaffected. Bucket arrays
  * of up to 256 buckets are slab objects; larger ones are pages in a radix
  * tree of up to three levels (2^30 buckets).
  *
@@ -22,7 +29,7 @@
  */
 
 import { fail } from '../errno.js';
-import { D_BITS, D_COUNT, D_TABLE, D_WHITEOUTS, iw } from './inode.js';
+import { D_BITS, D_COUNT, D_OLD_BITS, D_OLD_TABLE, D_SPLIT, D_TABLE, D_WHITEOUTS, iw } from './inode.js';
 import { PAGE_PARA_SHIFT, PARA_SHIFT, SB } from './layout.js';
 import { encodeName, nameHash } from './names.js';
 import { pageAllocZero, pageFree } from './pages.js';
@@ -51,6 +58,8 @@ export const enum DType {
 /** Readdir position past the last entry. */
 export const DIR_EOF = 2 ** 48;
 const DUP_LIMIT = 0xffff;
+/** Routing scratch: one per module is enough, a route never outlives the call that made it. */
+const scratch: Route = { table: 0, bits: 0, idx: 0 };
 const MIN_BITS = 3;
 const SLAB_MAX_BITS = 8;
 
@@ -172,36 +181,83 @@ function tableFree(st: Store, table: number, bits: number): void {
   pageFree(st, table >>> PAGE_PARA_SHIFT);
 }
 
+// ------------------------------------------------------------ routing
+
+/** Buckets moved per insert or remove while a resize is under way. */
+const MIGRATE_STEPS = 4;
+
 /**
- * Re-bucket every entry into a table of 2^bits buckets. Order is preserved:
- * growing splits each chain once, shrinking concatenates neighbours.
- * => on ENOSPC the old table is kept (longer chains, still correct).
+ * The table and bucket that hold hash `h` now. Sets `route.table`,
+ * `route.bits` and `route.idx` (a per-call scratch object, no allocation).
  */
-function resize(st: Store, dir: number, bits: number): void {
+interface Route {
+  table: number;
+  bits: number;
+  idx: number;
+}
+
+function routeOf(w: Int32Array, b: number, h: number, r: Route): Route {
+  const old = w[b + D_OLD_TABLE]!;
+  if (old !== 0) {
+    const oldBits = w[b + D_OLD_BITS]!;
+    const newBits = w[b + D_BITS]!;
+    const split = w[b + D_SPLIT]!;
+    // Growing: old buckets below the split moved; shrinking: new buckets below it were filled.
+    const moved = newBits > oldBits ? h >>> (32 - oldBits) < split : h >>> (32 - newBits) < split;
+    if (!moved) {
+      r.table = old;
+      r.bits = oldBits;
+      r.idx = h >>> (32 - oldBits);
+      return r;
+    }
+  }
+  r.table = w[b + D_TABLE]!;
+  r.bits = w[b + D_BITS]!;
+  r.idx = h >>> (32 - r.bits);
+  return r;
+}
+
+/** Begin moving to a table of 2^bits buckets. => on ENOSPC nothing changes (chains just grow). */
+function startResize(st: Store, dir: number, bits: number): void {
   const w = st.i32s[dir >>> 20]!;
   const b = iw(dir);
-  const oldTable = w[b + D_TABLE]!;
-  const oldBits = w[b + D_BITS]!;
   let table: number;
   try {
     table = tableAlloc(st, bits);
   } catch {
     return;
   }
-  const oldN = 1 << oldBits;
-  if (bits > oldBits) {
-    const shift = 32 - bits;
-    for (let i = 0; i < oldN; i++) {
-      let de = bucketGet(st, oldTable, oldBits, i);
-      if (de === 0) continue;
-      // Entries of bucket i go to 2i..2i+k in hash order: hand out runs.
-      let cur = -1;
+  w[b + D_OLD_TABLE] = w[b + D_TABLE]!;
+  w[b + D_OLD_BITS] = w[b + D_BITS]!;
+  w[b + D_SPLIT] = 0;
+  w[b + D_TABLE] = table;
+  w[b + D_BITS] = bits;
+}
+
+/** Move up to `steps` buckets of a resize under way; free the old table at the end. */
+function migrate(st: Store, dir: number, steps: number): void {
+  const w = st.i32s[dir >>> 20]!;
+  const b = iw(dir);
+  const old = w[b + D_OLD_TABLE]!;
+  if (old === 0) return;
+  const oldBits = w[b + D_OLD_BITS]!;
+  const table = w[b + D_TABLE]!;
+  const bits = w[b + D_BITS]!;
+  let split = w[b + D_SPLIT]!;
+  const growing = bits > oldBits;
+  const end = growing ? 1 << oldBits : 1 << bits;
+  for (let n = 0; n < steps && split < end; n++, split++) {
+    if (growing) {
+      // Old bucket i is hash-ordered: its entries with the next bit 0 come first.
+      let de = bucketGet(st, old, oldBits, split);
+      bucketSet(st, old, oldBits, split, 0);
+      const shift = 32 - bits;
       let tail = 0;
+      let cur = -1;
       while (de !== 0) {
         const dw = st.i32s[de >>> 20]!;
-        const db = deWord(de);
-        const next = dw[db + DE_NEXT]!;
-        const idx = (dw[db + DE_HASH]! >>> 0) >>> shift;
+        const next = dw[deWord(de) + DE_NEXT]!;
+        const idx = (dw[deWord(de) + DE_HASH]! >>> 0) >>> shift;
         if (idx !== cur) {
           if (tail !== 0) st.i32s[tail >>> 20]![deWord(tail) + DE_NEXT] = 0;
           bucketSet(st, table, bits, idx, de);
@@ -210,31 +266,33 @@ function resize(st: Store, dir: number, bits: number): void {
         tail = de;
         de = next;
       }
-      if (tail !== 0) st.i32s[tail >>> 20]![deWord(tail) + DE_NEXT] = 0;
-    }
-  } else {
-    const ratio = 1 << (oldBits - bits);
-    for (let i = 0; i < 1 << bits; i++) {
-      let head = 0;
-      let tail = 0;
-      for (let k = 0; k < ratio; k++) {
-        const de = bucketGet(st, oldTable, oldBits, i * ratio + k);
-        if (de === 0) continue;
-        if (tail === 0) head = de;
-        else st.i32s[tail >>> 20]![deWord(tail) + DE_NEXT] = de;
-        tail = de;
+    } else {
+      // New bucket j is old 2j followed by old 2j+1.
+      const a = bucketGet(st, old, oldBits, 2 * split);
+      const c = bucketGet(st, old, oldBits, 2 * split + 1);
+      let head = a;
+      if (a === 0) head = c;
+      else if (c !== 0) {
+        let t = a;
         for (;;) {
-          const next = st.i32s[tail >>> 20]![deWord(tail) + DE_NEXT]!;
+          const next = st.i32s[t >>> 20]![deWord(t) + DE_NEXT]!;
           if (next === 0) break;
-          tail = next;
+          t = next;
         }
+        st.i32s[t >>> 20]![deWord(t) + DE_NEXT] = c;
       }
-      if (head !== 0) bucketSet(st, table, bits, i, head);
+      bucketSet(st, old, oldBits, 2 * split, 0);
+      bucketSet(st, old, oldBits, 2 * split + 1, 0);
+      if (head !== 0) bucketSet(st, table, bits, split, head);
     }
   }
-  w[b + D_TABLE] = table;
-  w[b + D_BITS] = bits;
-  tableFree(st, oldTable, oldBits);
+  w[b + D_SPLIT] = split;
+  if (split >= end) {
+    w[b + D_OLD_TABLE] = 0;
+    w[b + D_OLD_BITS] = 0;
+    w[b + D_SPLIT] = 0;
+    tableFree(st, old, oldBits);
+  }
 }
 
 // ------------------------------------------------------------ operations
@@ -243,10 +301,10 @@ function resize(st: Store, dir: number, bits: number): void {
 export function dirLookup(st: Store, dir: number, name: string, len: number): number {
   const w = st.i32s[dir >>> 20]!;
   const b = iw(dir);
-  const bits = w[b + D_BITS]!;
-  if (bits === 0) return 0;
+  if (w[b + D_BITS] === 0) return 0;
   const h = nameHash(name, st.sb[SB.HASH_SEED]!);
-  let de = bucketGet(st, w[b + D_TABLE]!, bits, h >>> (32 - bits));
+  const r = routeOf(w, b, h, scratch);
+  let de = bucketGet(st, r.table, r.bits, r.idx);
   while (de !== 0) {
     const dw = st.u32s[de >>> 20]!;
     const db = deWord(de);
@@ -268,16 +326,29 @@ export function dirLookup(st: Store, dir: number, name: string, len: number): nu
 export function dirInsert(st: Store, dir: number, name: string, len: number, ino: number, type: DType): number {
   const w = st.i32s[dir >>> 20]!;
   const b = iw(dir);
-  let bits = w[b + D_BITS]!;
-  if (bits === 0) {
-    const table = tableAlloc(st, MIN_BITS);
-    w[b + D_TABLE] = table;
-    w[b + D_BITS] = bits = MIN_BITS;
+  let fresh = false;
+  if (w[b + D_BITS] === 0) {
+    w[b + D_TABLE] = tableAlloc(st, MIN_BITS);
+    w[b + D_BITS] = MIN_BITS;
+    fresh = true;
   }
-  const de = slabAlloc(st, slabClass(DE_NAME_BYTE + len));
+  let de: number;
+  try {
+    de = slabAlloc(st, slabClass(DE_NAME_BYTE + len));
+  } catch (e) {
+    if (fresh) {
+      tableFree(st, w[b + D_TABLE]!, MIN_BITS);
+      w[b + D_TABLE] = 0;
+      w[b + D_BITS] = 0;
+    }
+    throw e;
+  }
+  migrate(st, dir, MIGRATE_STEPS);
   const h = nameHash(name, st.sb[SB.HASH_SEED]!);
-  const table = w[b + D_TABLE]!;
-  const idx = h >>> (32 - bits);
+  const r = routeOf(w, b, h, scratch);
+  const table = r.table;
+  const bits = r.bits;
+  const idx = r.idx;
   // Find the insertion point: after every entry with hash <= h.
   let prev = 0;
   let cur = bucketGet(st, table, bits, idx);
@@ -313,7 +384,8 @@ export function dirInsert(st: Store, dir: number, name: string, len: number, ino
   if (type === DType.Wht) w[b + D_WHITEOUTS]!++;
   else w[b + D_COUNT]!++;
   const total = w[b + D_COUNT]! + w[b + D_WHITEOUTS]!;
-  if (total > 2 << bits && bits < 30) resize(st, dir, bits + 1);
+  const cur2 = w[b + D_BITS]!;
+  if (w[b + D_OLD_TABLE] === 0 && total > 2 << cur2 && cur2 < 30) startResize(st, dir, cur2 + 1);
   return de;
 }
 
@@ -329,11 +401,13 @@ export function direntSetIno(st: Store, de: number, ino: number, type: DType): v
 export function dirRemove(st: Store, dir: number, de: number): void {
   const w = st.i32s[dir >>> 20]!;
   const b = iw(dir);
-  const bits = w[b + D_BITS]!;
-  const table = w[b + D_TABLE]!;
+  migrate(st, dir, MIGRATE_STEPS);
   const dw = st.u32s[de >>> 20]!;
   const db = deWord(de);
-  const idx = dw[db + DE_HASH]! >>> (32 - bits);
+  const r = routeOf(w, b, dw[db + DE_HASH]!, scratch);
+  const table = r.table;
+  const bits = r.bits;
+  const idx = r.idx;
   const next = dw[db + DE_NEXT]!;
   let prev = 0;
   let cur = bucketGet(st, table, bits, idx);
@@ -349,32 +423,36 @@ export function dirRemove(st: Store, dir: number, de: number): void {
   slabFree(st, de);
   const total = w[b + D_COUNT]! + w[b + D_WHITEOUTS]!;
   if (total === 0) {
-    tableFree(st, table, bits);
-    w[b + D_TABLE] = 0;
-    w[b + D_BITS] = 0;
-  } else if (bits > MIN_BITS && total < 1 << (bits - 2)) {
-    resize(st, dir, bits - 1);
+    freeTables(st, dir);
+  } else if (w[b + D_OLD_TABLE] === 0 && w[b + D_BITS]! > MIN_BITS && total < 1 << (w[b + D_BITS]! - 2)) {
+    startResize(st, dir, w[b + D_BITS]! - 1);
   }
 }
 
-/** Free every entry and the table (a directory being destroyed, whiteouts only). */
+/** Free the table (and a table being migrated from) of an empty directory. */
+function freeTables(st: Store, dir: number): void {
+  const w = st.i32s[dir >>> 20]!;
+  const b = iw(dir);
+  if (w[b + D_OLD_TABLE] !== 0) tableFree(st, w[b + D_OLD_TABLE]!, w[b + D_OLD_BITS]!);
+  if (w[b + D_BITS] !== 0) tableFree(st, w[b + D_TABLE]!, w[b + D_BITS]!);
+  w[b + D_OLD_TABLE] = 0;
+  w[b + D_OLD_BITS] = 0;
+  w[b + D_SPLIT] = 0;
+  w[b + D_TABLE] = 0;
+  w[b + D_BITS] = 0;
+}
+
+/** Free every entry and the tables (a directory being destroyed, whiteouts only). */
 export function dirClear(st: Store, dir: number): void {
   const w = st.i32s[dir >>> 20]!;
   const b = iw(dir);
-  const bits = w[b + D_BITS]!;
-  if (bits === 0) return;
-  const table = w[b + D_TABLE]!;
-  for (let i = 0; i < 1 << bits; i++) {
-    let de = bucketGet(st, table, bits, i);
-    while (de !== 0) {
-      const next = st.i32s[de >>> 20]![deWord(de) + DE_NEXT]!;
-      slabFree(st, de);
-      de = next;
-    }
+  if (w[b + D_BITS] === 0) return;
+  for (let de = dirSeek(st, dir, 0); de !== 0; ) {
+    const next = dirNext(st, dir, de);
+    slabFree(st, de);
+    de = next;
   }
-  tableFree(st, table, bits);
-  w[b + D_TABLE] = 0;
-  w[b + D_BITS] = 0;
+  freeTables(st, dir);
   w[b + D_COUNT] = 0;
   w[b + D_WHITEOUTS] = 0;
 }
@@ -386,19 +464,12 @@ export function dirClear(st: Store, dir: number): void {
 export function dirSeek(st: Store, dir: number, pos: number): number {
   const w = st.i32s[dir >>> 20]!;
   const b = iw(dir);
-  const bits = w[b + D_BITS]!;
-  if (bits === 0 || pos >= DIR_EOF) return 0;
-  const table = w[b + D_TABLE]!;
+  if (w[b + D_BITS] === 0 || pos >= DIR_EOF) return 0;
   const h = Math.floor(pos / 65536);
-  const n = 1 << bits;
-  let idx = h >>> (32 - bits);
-  let de = bucketGet(st, table, bits, idx);
+  const r = routeOf(w, b, h, scratch);
+  let de = bucketGet(st, r.table, r.bits, r.idx);
   while (de !== 0 && direntKey(st, de) < pos) de = st.i32s[de >>> 20]![deWord(de) + DE_NEXT]!;
-  while (de === 0) {
-    if (++idx >= n) return 0;
-    de = bucketGet(st, table, bits, idx);
-  }
-  return de;
+  return de !== 0 ? de : firstFrom(st, w, b, bucketEnd(r));
 }
 
 /** The entry after `de` in key order, or 0. */
@@ -407,13 +478,45 @@ export function dirNext(st: Store, dir: number, de: number): number {
   if (next !== 0) return next;
   const w = st.i32s[dir >>> 20]!;
   const b = iw(dir);
-  const bits = w[b + D_BITS]!;
-  const table = w[b + D_TABLE]!;
-  const n = 1 << bits;
-  let idx = (st.u32s[de >>> 20]![deWord(de) + DE_HASH]! >>> (32 - bits)) + 1;
-  for (; idx < n; idx++) {
-    const head = bucketGet(st, table, bits, idx);
+  const h = st.u32s[de >>> 20]![deWord(de) + DE_HASH]!;
+  if (w[b + D_OLD_TABLE] === 0) {
+    // No resize under way: the next non-empty bucket of the one table.
+    const table = w[b + D_TABLE]!;
+    const bits = w[b + D_BITS]!;
+    const n = 1 << bits;
+    for (let idx = (h >>> (32 - bits)) + 1; idx < n; idx++) {
+      const head = bucketGet(st, table, bits, idx);
+      if (head !== 0) return head;
+    }
+    return 0;
+  }
+  const r = routeOf(w, b, h, scratch);
+  return firstFrom(st, w, b, bucketEnd(r));
+}
+
+/** First hash after the bucket `r` covers (2^32 past the last bucket). */
+function bucketEnd(r: Route): number {
+  return (r.idx + 1) * 2 ** (32 - r.bits);
+}
+
+/** The first entry of the first non-empty bucket covering hashes from `h` on, or 0. */
+function firstFrom(st: Store, w: Int32Array, b: number, h: number): number {
+  if (w[b + D_OLD_TABLE] === 0) {
+    // No resize under way: one table, walk its buckets.
+    const table = w[b + D_TABLE]!;
+    const bits = w[b + D_BITS]!;
+    const n = 1 << bits;
+    for (let idx = Math.floor(h / 2 ** (32 - bits)); idx < n; idx++) {
+      const head = bucketGet(st, table, bits, idx);
+      if (head !== 0) return head;
+    }
+    return 0;
+  }
+  while (h < 2 ** 32) {
+    const r = routeOf(w, b, h, scratch);
+    const head = bucketGet(st, r.table, r.bits, r.idx);
     if (head !== 0) return head;
+    h = bucketEnd(r);
   }
   return 0;
 }

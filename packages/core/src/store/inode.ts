@@ -75,6 +75,14 @@ export const D_BITS = I_T1;
 export const D_COUNT = I_T2;
 export const D_PARENT = I_T3;
 export const D_WHITEOUTS = I_RDEV;
+/**
+ * A directory table resize under way (store/dirtab.ts): the table being
+ * emptied, its size, and how far the move has got. Directories have no
+ * stored size, so these live in the size double's words and the spare one.
+ */
+export const D_OLD_TABLE = 24;
+export const D_OLD_BITS = 25;
+export const D_SPLIT = 34;
 // Regular files.
 export const R_ROOT = I_T0;
 export const R_HEIGHT = I_T1;

@@ -183,31 +183,43 @@ export class Vnode {
 
 /**
  * Per-mount, per-thread cache of handles by node id. Entries are validated
- * by generation on use; the cache simply forgets everything when it grows
- * past its bound (a handle held elsewhere stays valid: the node's identity
- * is (ino, gen), not the object).
+ * by generation on use. Two generations bound its size without a pause:
+ * new handles go into the young map; when it is full it becomes the old
+ * one (the previous old one is dropped), and a hit in the old map moves the
+ * handle back to the young one. A handle held elsewhere stays valid either
+ * way: a node's identity is (ino, gen), not the object.
  */
 export class VnodeCache {
-  private readonly map = new Map<number, Vnode>();
-  constructor(private readonly limit = 1 << 16) {}
+  private young = new Map<number, Vnode>();
+  private old = new Map<number, Vnode>();
+  constructor(private readonly limit = 1 << 15) {}
 
   get(ino: number, gen: number): Vnode | undefined {
-    const vp = this.map.get(ino);
-    return vp !== undefined && vp.gen === gen ? vp : undefined;
+    let vp = this.young.get(ino);
+    if (vp === undefined) {
+      vp = this.old.get(ino);
+      if (vp === undefined) return undefined;
+      this.put(vp);
+    }
+    return vp.gen === gen ? vp : undefined;
   }
 
   put(vp: Vnode): Vnode {
-    if (this.map.size >= this.limit) this.map.clear();
-    this.map.set(vp.ino, vp);
+    if (this.young.size >= this.limit) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(vp.ino, vp);
     return vp;
   }
 
   forget(ino: number): void {
-    this.map.delete(ino);
+    this.young.delete(ino);
+    this.old.delete(ino);
   }
 
   get size(): number {
-    return this.map.size;
+    return this.young.size + this.old.size;
   }
 }
 
