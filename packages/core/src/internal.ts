@@ -21,3 +21,7 @@ export { vop, vopMutate, type ActorLink, type Vop, type MutateResult } from './v
 export { newContext, lookupDir, checkCred, type ContextOptions } from './vfs/context.js';
 export { createNodeFs } from './fs/index.js';
 export { pageFree, pageAlloc } from './store/pages.js';
+export { fsck, type FsckOptions, type FsckReport } from './store/fsck.js';
+export { Journal, J, newJournalBuffer, newRefsBuffer, rollbackJournal, releaseJournalLocks, dropJournalRefs, put, keep } from './store/journal.js';
+export { accessAllowed, inGroup } from './vfs/access.js';
+export { completeVector, noteLock } from './vnode/vops.js';

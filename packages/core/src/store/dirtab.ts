@@ -26,12 +26,17 @@
  *
  * => callers hold the directory's vnode lock: shared to read, exclusive to
  *    change. Functions that allocate throw ENOSPC having changed nothing.
+ *
+ * Shared mode: every word of an existing table, entry or the directory's
+ * inode is written through the journal (`put`); a new entry or table is
+ * filled in directly (a rollback gives it back to the allocator).
  */
 
 import { fail } from '../errno.js';
 import { D_BITS, D_COUNT, D_OLD_BITS, D_OLD_TABLE, D_SPLIT, D_TABLE, D_WHITEOUTS, iw } from './inode.js';
 import { PAGE_PARA_SHIFT, PARA_SHIFT, SB } from './layout.js';
 import { encodeName, nameHash } from './names.js';
+import { bump, put } from './journal.js';
 import { pageAllocZero, pageFree } from './pages.js';
 import { slabAlloc, slabAllocZero, slabClass, slabFree } from './slab.js';
 import type { Store } from './store.js';
@@ -124,7 +129,7 @@ function bucketGet(st: Store, table: number, bits: number, idx: number): number 
 
 function bucketSet(st: Store, table: number, bits: number, idx: number, de: number): void {
   const leaf = bucketLeaf(st, table, bits, idx);
-  st.i32s[leaf >>> 20]![deWord(leaf) + (idx & 1023)] = de;
+  put(st, leaf >>> 20, deWord(leaf) + (idx & 1023), de);
 }
 
 /** Allocate an all-empty bucket table of 2^bits buckets. All or nothing. */
@@ -219,7 +224,8 @@ function routeOf(w: Int32Array, b: number, h: number, r: Route): Route {
 
 /** Begin moving to a table of 2^bits buckets. => on ENOSPC nothing changes (chains just grow). */
 function startResize(st: Store, dir: number, bits: number): void {
-  const w = st.i32s[dir >>> 20]!;
+  const seg = dir >>> 20;
+  const w = st.i32s[seg]!;
   const b = iw(dir);
   let table: number;
   try {
@@ -227,11 +233,11 @@ function startResize(st: Store, dir: number, bits: number): void {
   } catch {
     return;
   }
-  w[b + D_OLD_TABLE] = w[b + D_TABLE]!;
-  w[b + D_OLD_BITS] = w[b + D_BITS]!;
-  w[b + D_SPLIT] = 0;
-  w[b + D_TABLE] = table;
-  w[b + D_BITS] = bits;
+  put(st, seg, b + D_OLD_TABLE, w[b + D_TABLE]!);
+  put(st, seg, b + D_OLD_BITS, w[b + D_BITS]!);
+  put(st, seg, b + D_SPLIT, 0);
+  put(st, seg, b + D_TABLE, table);
+  put(st, seg, b + D_BITS, bits);
 }
 
 /** Move up to `steps` buckets of a resize under way; free the old table at the end. */
@@ -259,7 +265,7 @@ function migrate(st: Store, dir: number, steps: number): void {
         const next = dw[deWord(de) + DE_NEXT]!;
         const idx = (dw[deWord(de) + DE_HASH]! >>> 0) >>> shift;
         if (idx !== cur) {
-          if (tail !== 0) st.i32s[tail >>> 20]![deWord(tail) + DE_NEXT] = 0;
+          if (tail !== 0) put(st, tail >>> 20, deWord(tail) + DE_NEXT, 0);
           bucketSet(st, table, bits, idx, de);
           cur = idx;
         }
@@ -279,18 +285,19 @@ function migrate(st: Store, dir: number, steps: number): void {
           if (next === 0) break;
           t = next;
         }
-        st.i32s[t >>> 20]![deWord(t) + DE_NEXT] = c;
+        put(st, t >>> 20, deWord(t) + DE_NEXT, c);
       }
       bucketSet(st, old, oldBits, 2 * split, 0);
       bucketSet(st, old, oldBits, 2 * split + 1, 0);
       if (head !== 0) bucketSet(st, table, bits, split, head);
     }
   }
-  w[b + D_SPLIT] = split;
+  const seg = dir >>> 20;
+  put(st, seg, b + D_SPLIT, split);
   if (split >= end) {
-    w[b + D_OLD_TABLE] = 0;
-    w[b + D_OLD_BITS] = 0;
-    w[b + D_SPLIT] = 0;
+    put(st, seg, b + D_OLD_TABLE, 0);
+    put(st, seg, b + D_OLD_BITS, 0);
+    put(st, seg, b + D_SPLIT, 0);
     tableFree(st, old, oldBits);
   }
 }
@@ -324,12 +331,13 @@ export function dirLookup(st: Store, dir: number, name: string, len: number): nu
  * => returns the new entry's ref; throws ENOSPC having changed nothing.
  */
 export function dirInsert(st: Store, dir: number, name: string, len: number, ino: number, type: DType): number {
-  const w = st.i32s[dir >>> 20]!;
+  const dseg = dir >>> 20;
+  const w = st.i32s[dseg]!;
   const b = iw(dir);
   let fresh = false;
   if (w[b + D_BITS] === 0) {
-    w[b + D_TABLE] = tableAlloc(st, MIN_BITS);
-    w[b + D_BITS] = MIN_BITS;
+    put(st, dseg, b + D_TABLE, tableAlloc(st, MIN_BITS));
+    put(st, dseg, b + D_BITS, MIN_BITS);
     fresh = true;
   }
   let de: number;
@@ -338,8 +346,8 @@ export function dirInsert(st: Store, dir: number, name: string, len: number, ino
   } catch (e) {
     if (fresh) {
       tableFree(st, w[b + D_TABLE]!, MIN_BITS);
-      w[b + D_TABLE] = 0;
-      w[b + D_BITS] = 0;
+      put(st, dseg, b + D_TABLE, 0);
+      put(st, dseg, b + D_BITS, 0);
     }
     throw e;
   }
@@ -380,9 +388,9 @@ export function dirInsert(st: Store, dir: number, name: string, len: number, ino
     u8.set(encodeName(name), off);
   }
   if (prev === 0) bucketSet(st, table, bits, idx, de);
-  else st.i32s[prev >>> 20]![deWord(prev) + DE_NEXT] = de;
-  if (type === DType.Wht) w[b + D_WHITEOUTS]!++;
-  else w[b + D_COUNT]!++;
+  else put(st, prev >>> 20, deWord(prev) + DE_NEXT, de);
+  if (type === DType.Wht) bump(st, dseg, b + D_WHITEOUTS, 1);
+  else bump(st, dseg, b + D_COUNT, 1);
   const total = w[b + D_COUNT]! + w[b + D_WHITEOUTS]!;
   const cur2 = w[b + D_BITS]!;
   if (w[b + D_OLD_TABLE] === 0 && total > 2 << cur2 && cur2 < 30) startResize(st, dir, cur2 + 1);
@@ -391,10 +399,11 @@ export function dirInsert(st: Store, dir: number, name: string, len: number, ino
 
 /** Point an existing entry at another inode (rename over an existing name). */
 export function direntSetIno(st: Store, de: number, ino: number, type: DType): void {
-  const w = st.i32s[de >>> 20]!;
+  const seg = de >>> 20;
+  const w = st.i32s[seg]!;
   const b = deWord(de);
-  w[b + DE_INO] = ino;
-  w[b + DE_META] = (w[b + DE_META]! & ~0xff) | type;
+  put(st, seg, b + DE_INO, ino);
+  put(st, seg, b + DE_META, (w[b + DE_META]! & ~0xff) | type);
 }
 
 /** Unlink and free entry `de` of `dir`. */
@@ -417,9 +426,9 @@ export function dirRemove(st: Store, dir: number, de: number): void {
     cur = st.i32s[cur >>> 20]![deWord(cur) + DE_NEXT]!;
   }
   if (prev === 0) bucketSet(st, table, bits, idx, next);
-  else st.i32s[prev >>> 20]![deWord(prev) + DE_NEXT] = next;
-  if ((dw[db + DE_META]! & 0xff) === DType.Wht) w[b + D_WHITEOUTS]!--;
-  else w[b + D_COUNT]!--;
+  else put(st, prev >>> 20, deWord(prev) + DE_NEXT, next);
+  if ((dw[db + DE_META]! & 0xff) === DType.Wht) bump(st, dir >>> 20, b + D_WHITEOUTS, -1);
+  else bump(st, dir >>> 20, b + D_COUNT, -1);
   slabFree(st, de);
   const total = w[b + D_COUNT]! + w[b + D_WHITEOUTS]!;
   if (total === 0) {
@@ -433,13 +442,14 @@ export function dirRemove(st: Store, dir: number, de: number): void {
 function freeTables(st: Store, dir: number): void {
   const w = st.i32s[dir >>> 20]!;
   const b = iw(dir);
+  const seg = dir >>> 20;
   if (w[b + D_OLD_TABLE] !== 0) tableFree(st, w[b + D_OLD_TABLE]!, w[b + D_OLD_BITS]!);
   if (w[b + D_BITS] !== 0) tableFree(st, w[b + D_TABLE]!, w[b + D_BITS]!);
-  w[b + D_OLD_TABLE] = 0;
-  w[b + D_OLD_BITS] = 0;
-  w[b + D_SPLIT] = 0;
-  w[b + D_TABLE] = 0;
-  w[b + D_BITS] = 0;
+  put(st, seg, b + D_OLD_TABLE, 0);
+  put(st, seg, b + D_OLD_BITS, 0);
+  put(st, seg, b + D_SPLIT, 0);
+  put(st, seg, b + D_TABLE, 0);
+  put(st, seg, b + D_BITS, 0);
 }
 
 /** Free every entry and the tables (a directory being destroyed, whiteouts only). */
@@ -453,8 +463,8 @@ export function dirClear(st: Store, dir: number): void {
     de = next;
   }
   freeTables(st, dir);
-  w[b + D_COUNT] = 0;
-  w[b + D_WHITEOUTS] = 0;
+  put(st, dir >>> 20, b + D_COUNT, 0);
+  put(st, dir >>> 20, b + D_WHITEOUTS, 0);
 }
 
 /**
@@ -519,6 +529,45 @@ function firstFrom(st: Store, w: Int32Array, b: number, h: number): number {
     h = bucketEnd(r);
   }
   return 0;
+}
+
+/**
+ * For the checker (store/fsck.ts): call `part` for every slab object or page
+ * a bucket table occupies, and `head` for every non-empty bucket.
+ */
+export function dirTableWalk(
+  st: Store,
+  table: number,
+  bits: number,
+  part: (ref: number, isPage: boolean) => void,
+  head: (idx: number, de: number) => void,
+): void {
+  if (bits <= SLAB_MAX_BITS) part(table, false);
+  else {
+    part(table, true);
+    if (bits > 10) {
+      const w = st.i32s[table >>> 20]!;
+      const b = deWord(table);
+      if (bits <= 20) {
+        for (let k = 0; k < 1 << (bits - 10); k++) part(w[b + k]!, true);
+      } else {
+        for (let m = 0; m < 1 << (bits - 20); m++) {
+          const mid = w[b + m]!;
+          part(mid, true);
+          for (let k = 0; k < 1024; k++) part(st.i32s[mid >>> 20]![deWord(mid) + k]!, true);
+        }
+      }
+    }
+  }
+  for (let idx = 0; idx < 1 << bits; idx++) {
+    const de = bucketGet(st, table, bits, idx);
+    if (de !== 0) head(idx, de);
+  }
+}
+
+/** The entry after `de` in its chain (0 at the end of the chain). */
+export function direntChainNext(st: Store, de: number): number {
+  return st.i32s[de >>> 20]![deWord(de) + DE_NEXT]!;
 }
 
 /** Live (non-whiteout) entries. */

@@ -19,11 +19,15 @@
  *
  * => callers hold the file's vnode lock (shared to read, exclusive to change)
  *    and keep the size; these functions only manage pages.
+ *
+ * Shared mode: the tree's words are written through the journal; file data
+ * is not (a write killed half way leaves a prefix, as a short write does).
  */
 
 import { fail } from '../errno.js';
 import { I_BLOCKS, R_HEIGHT, R_ROOT, iw } from './inode.js';
 import { PAGE_PARA_SHIFT, PAGE_SHIFT, PAGE_SIZE, PARA_SHIFT } from './layout.js';
+import { bump, put } from './journal.js';
 import { pageAlloc, pageAllocZero, pageFree } from './pages.js';
 import type { Store } from './store.js';
 
@@ -73,39 +77,40 @@ export function pmLookup(st: Store, ino: number, pi: number): number {
  *    owned by the tree, freed with it).
  */
 export function pmEnsure(st: Store, ino: number, pi: number): number {
-  const w = st.i32s[ino >>> 20]!;
+  const seg = ino >>> 20;
+  const w = st.i32s[seg]!;
   const b = iw(ino);
   let root = w[b + R_ROOT]!;
   let height = w[b + R_HEIGHT]!;
   if (root === 0) {
     height = heightFor(pi);
     if (height > MAX_HEIGHT) throw fail('EFBIG');
-    w[b + R_HEIGHT] = height;
+    put(st, seg, b + R_HEIGHT, height);
   } else {
     while (pi >= capacity(height)) {
       if (height >= MAX_HEIGHT) throw fail('EFBIG');
       const top = pageAllocZero(st) << PAGE_PARA_SHIFT;
-      w[b + I_BLOCKS]!++;
+      bump(st, seg, b + I_BLOCKS, 1);
       st.i32s[top >>> 20]![word(top)] = root;
       root = top;
       height++;
-      w[b + R_ROOT] = root;
-      w[b + R_HEIGHT] = height;
+      put(st, seg, b + R_ROOT, root);
+      put(st, seg, b + R_HEIGHT, height);
     }
   }
   if (height === 0) {
     if (root === 0) {
       root = pageAlloc(st) << PAGE_PARA_SHIFT;
-      w[b + R_ROOT] = root;
-      w[b + I_BLOCKS]!++;
+      put(st, seg, b + R_ROOT, root);
+      bump(st, seg, b + I_BLOCKS, 1);
       return -root;
     }
     return root;
   }
   if (root === 0) {
     root = pageAllocZero(st) << PAGE_PARA_SHIFT;
-    w[b + R_ROOT] = root;
-    w[b + I_BLOCKS]!++;
+    put(st, seg, b + R_ROOT, root);
+    bump(st, seg, b + I_BLOCKS, 1);
   }
   let node = root;
   for (let level = height; level > 0; level--) {
@@ -115,8 +120,8 @@ export function pmEnsure(st: Store, ino: number, pi: number): number {
     let child = nw[ni]!;
     if (child === 0) {
       child = (level === 1 ? pageAlloc(st) : pageAllocZero(st)) << PAGE_PARA_SHIFT;
-      nw[ni] = child;
-      w[b + I_BLOCKS]!++;
+      put(st, node >>> 20, ni, child);
+      bump(st, seg, b + I_BLOCKS, 1);
       if (level === 1) return -child;
     }
     node = child;
@@ -226,7 +231,8 @@ export function pmZero(st: Store, ino: number, pos: number, len: number): void {
  * rewrite lands contiguously.
  */
 export function pmTruncate(st: Store, ino: number, size: number): void {
-  const w = st.i32s[ino >>> 20]!;
+  const seg = ino >>> 20;
+  const w = st.i32s[seg]!;
   const b = iw(ino);
   const root = w[b + R_ROOT]!;
   if (root === 0) return;
@@ -238,7 +244,7 @@ export function pmTruncate(st: Store, ino: number, size: number): void {
   }
   if (keep < capacity(height)) {
     const freed = pruneFrom(st, root, height, 0, keep);
-    w[b + I_BLOCKS]! -= freed;
+    bump(st, seg, b + I_BLOCKS, -freed);
   }
   // Lower the tree while its root has only its first child.
   let h = height;
@@ -246,7 +252,7 @@ export function pmTruncate(st: Store, ino: number, size: number): void {
   while (h > 0 && keep <= capacity(h - 1)) {
     const child = st.i32s[r >>> 20]![word(r)]!;
     pageFree(st, r >>> PAGE_PARA_SHIFT);
-    w[b + I_BLOCKS]!--;
+    bump(st, seg, b + I_BLOCKS, -1);
     r = child;
     h--;
     if (r === 0) {
@@ -254,8 +260,8 @@ export function pmTruncate(st: Store, ino: number, size: number): void {
       break;
     }
   }
-  w[b + R_ROOT] = r;
-  w[b + R_HEIGHT] = h;
+  put(st, seg, b + R_ROOT, r);
+  put(st, seg, b + R_HEIGHT, h);
 }
 
 /**
@@ -275,7 +281,7 @@ function pruneFrom(st: Store, node: number, level: number, base: number, keep: n
     if (child === 0) continue;
     if (childBase >= keep) {
       freed += freeTree(st, child, level - 1);
-      nw[nb + slot] = 0;
+      put(st, node >>> 20, nb + slot, 0);
     } else {
       freed += pruneFrom(st, child, level - 1, childBase, keep);
     }
@@ -299,13 +305,39 @@ function freeTree(st: Store, node: number, level: number): number {
 }
 
 export function pmFreeAll(st: Store, ino: number): void {
-  const w = st.i32s[ino >>> 20]!;
+  const seg = ino >>> 20;
+  const w = st.i32s[seg]!;
   const b = iw(ino);
   const root = w[b + R_ROOT]!;
   if (root !== 0) freeTree(st, root, w[b + R_HEIGHT]!);
-  w[b + R_ROOT] = 0;
-  w[b + R_HEIGHT] = 0;
-  w[b + I_BLOCKS] = 0;
+  put(st, seg, b + R_ROOT, 0);
+  put(st, seg, b + R_HEIGHT, 0);
+  put(st, seg, b + I_BLOCKS, 0);
+}
+
+/**
+ * For the checker (store/fsck.ts): call `visit` for every page of the
+ * file's tree, with the page index for data pages (-1 for index pages).
+ */
+export function pmWalk(st: Store, ino: number, visit: (ref: number, pageIndex: number) => void): void {
+  const w = st.i32s[ino >>> 20]!;
+  const b = iw(ino);
+  const root = w[b + R_ROOT]!;
+  if (root === 0) return;
+  const walk = (node: number, level: number, base: number): void => {
+    if (level === 0) {
+      visit(node, base);
+      return;
+    }
+    visit(node, -1);
+    const nw = st.i32s[node >>> 20]!;
+    const nb = word(node);
+    for (let slot = 0; slot < FANOUT; slot++) {
+      const child = nw[nb + slot]!;
+      if (child !== 0) walk(child, level - 1, base + slot * SPAN[level]!);
+    }
+  };
+  walk(root, w[b + R_HEIGHT]!, 0);
 }
 
 /** The first data offset >= pos (SEEK_DATA), or -1 if none before `size`. */

@@ -9,12 +9,33 @@
  *
  * => every function takes and releases the allocator mutex itself, unless its
  *    name ends in `Locked` (caller holds SB.ALLOC_LOCK).
+ *
+ * Shared mode: the allocator's superblock words are noted in the journal when
+ * the mutex is taken (store/journal.ts), so they are written here without
+ * logging; words inside pages (free-list links) are logged one by one. A
+ * page popped off the free list has its link word noted too: whoever
+ * allocated it will overwrite it, and a rollback must find the list intact.
  */
 
+import { keep, put } from './journal.js';
 import { mutexEnter, mutexExit } from './lock.js';
 import { INODE_SLAB_CLASS, PAGE_SHIFT, PAGE_SIZE, SB, SEG_PAGE_BITS, SEG_PAGE_MASK, SLAB_CLASSES, pageRef } from './layout.js';
 import type { Store } from './store.js';
 
+/** Take the allocator mutex (through the journal's records in shared mode). */
+export function allocEnter(st: Store): void {
+  const j = st.journal;
+  if (j === null) mutexEnter(st.sb, SB.ALLOC_LOCK);
+  else j.enterMutex(st, SB.ALLOC_LOCK);
+  // Pages and slabs handed out here may lie in segments another thread added.
+  st.sync();
+}
+
+export function allocExit(st: Store): void {
+  const j = st.journal;
+  if (j === null) mutexExit(st.sb, SB.ALLOC_LOCK);
+  else j.exitMutex(st, SB.ALLOC_LOCK);
+}
 
 /** Pop a free page or take a fresh one. Contents are undefined. => ALLOC_LOCK held. */
 export function pageAllocLocked(st: Store): number {
@@ -22,7 +43,9 @@ export function pageAllocLocked(st: Store): number {
   const head = sb[SB.FREE_HEAD]!;
   if (head !== 0) {
     const seg = head >>> SEG_PAGE_BITS;
-    sb[SB.FREE_HEAD] = st.i32s[seg]![(head & SEG_PAGE_MASK) << (PAGE_SHIFT - 2)]!;
+    const link = (head & SEG_PAGE_MASK) << (PAGE_SHIFT - 2);
+    keep(st, seg, link);
+    sb[SB.FREE_HEAD] = st.i32s[seg]![link]!;
     sb[SB.FREE_COUNT]!--;
     sb[SB.PAGES_USED]!++;
     return head;
@@ -43,7 +66,7 @@ export function pageAllocLocked(st: Store): number {
 /** Push a page on the free list. => ALLOC_LOCK held. */
 export function pageFreeLocked(st: Store, pn: number): void {
   const sb = st.sb;
-  st.i32s[pn >>> SEG_PAGE_BITS]![(pn & SEG_PAGE_MASK) << (PAGE_SHIFT - 2)] = sb[SB.FREE_HEAD]!;
+  put(st, pn >>> SEG_PAGE_BITS, (pn & SEG_PAGE_MASK) << (PAGE_SHIFT - 2), sb[SB.FREE_HEAD]!);
   sb[SB.FREE_HEAD] = pn;
   sb[SB.FREE_COUNT]!++;
   sb[SB.PAGES_USED]!--;
@@ -84,11 +107,11 @@ export function soleThread(st: Store): boolean {
 
 /** Allocate one page; returns its page number. Contents undefined. */
 export function pageAlloc(st: Store): number {
-  mutexEnter(st.sb, SB.ALLOC_LOCK);
+  allocEnter(st);
   try {
     return pageAllocLocked(st);
   } finally {
-    mutexExit(st.sb, SB.ALLOC_LOCK);
+    allocExit(st);
   }
 }
 
@@ -100,9 +123,9 @@ export function pageAllocZero(st: Store): number {
 }
 
 export function pageFree(st: Store, pn: number): void {
-  mutexEnter(st.sb, SB.ALLOC_LOCK);
+  allocEnter(st);
   pageFreeLocked(st, pn);
-  mutexExit(st.sb, SB.ALLOC_LOCK);
+  allocExit(st);
 }
 
 /**
@@ -110,7 +133,7 @@ export function pageFree(st: Store, pn: number): void {
  * => throws ENOSPC (having allocated nothing) if the pool cannot supply them.
  */
 export function pageAllocMany(st: Store, n: number, out: number[]): void {
-  mutexEnter(st.sb, SB.ALLOC_LOCK);
+  allocEnter(st);
   const start = out.length;
   try {
     for (let k = 0; k < n; k++) out.push(pageAllocLocked(st));
@@ -118,15 +141,15 @@ export function pageAllocMany(st: Store, n: number, out: number[]): void {
     while (out.length > start) pageFreeLocked(st, out.pop()!);
     throw e;
   } finally {
-    mutexExit(st.sb, SB.ALLOC_LOCK);
+    allocExit(st);
   }
 }
 
 export function pageFreeMany(st: Store, pns: ArrayLike<number>): void {
   if (pns.length === 0) return;
-  mutexEnter(st.sb, SB.ALLOC_LOCK);
+  allocEnter(st);
   for (let k = 0; k < pns.length; k++) pageFreeLocked(st, pns[k]!);
-  mutexExit(st.sb, SB.ALLOC_LOCK);
+  allocExit(st);
 }
 
 export function pageZero(st: Store, pn: number): void {

@@ -15,11 +15,16 @@
  * memory stays inode memory while someone may hold a stale handle).
  *
  * => every function takes the allocator mutex itself.
+ *
+ * Shared mode: slab headers and free-object links are logged word by word
+ * (store/journal.ts); the superblock's slab lists are in the journal's
+ * allocator snapshot. An object taken off a free list has its link word
+ * noted, since its new owner overwrites it.
  */
 
-import { mutexEnter, mutexExit } from './lock.js';
+import { keep, put } from './journal.js';
 import { INODE_SLAB_CLASS, PAGE_PARA_SHIFT, PAGE_SHIFT, PAGE_SIZE, PARA_SHIFT, SB, SEG_PAGE_BITS, SEG_PAGE_MASK, SLAB_CLASSES } from './layout.js';
-import { pageAllocLocked, pageFreeLocked, soleThread } from './pages.js';
+import { allocEnter, allocExit, pageAllocLocked, pageFreeLocked, soleThread } from './pages.js';
 import type { Store } from './store.js';
 
 const HDR = 32;
@@ -69,18 +74,19 @@ function hdrIndex(pn: number): number {
 /** Allocate an object of class `cls`; returns its ref. Contents undefined. */
 export function slabAlloc(st: Store, cls: number): number {
   const sb = st.sb;
-  mutexEnter(sb, SB.ALLOC_LOCK);
+  allocEnter(st);
   try {
     let pn = sb[SB.SLAB_HEADS + cls]!;
     if (pn === 0 && sb[SB.SLAB_SPARE + cls] !== 0) {
       // The spare is an empty slab with its header intact: put it back on the list.
       pn = sb[SB.SLAB_SPARE + cls]!;
       sb[SB.SLAB_SPARE + cls] = 0;
-      const w = st.i32s[pn >>> SEG_PAGE_BITS]!;
-      w[hdrIndex(pn) + H_NEXT] = 0;
-      w[hdrIndex(pn) + H_PREV] = 0;
+      const seg = pn >>> SEG_PAGE_BITS;
+      put(st, seg, hdrIndex(pn) + H_NEXT, 0);
+      put(st, seg, hdrIndex(pn) + H_PREV, 0);
       sb[SB.SLAB_HEADS + cls] = pn;
     } else if (pn === 0) {
+      // A fresh page: nothing in it needs logging (a rollback frees it again).
       pn = pageAllocLocked(st);
       const w = st.i32s[pn >>> SEG_PAGE_BITS]!;
       const h = hdrIndex(pn);
@@ -95,27 +101,30 @@ export function slabAlloc(st: Store, cls: number): number {
       w[h + H_BUMP] = HDR;
       sb[SB.SLAB_HEADS + cls] = pn;
     }
-    const w = st.i32s[pn >>> SEG_PAGE_BITS]!;
+    const seg = pn >>> SEG_PAGE_BITS;
+    const w = st.i32s[seg]!;
     const h = hdrIndex(pn);
     let off = w[h + H_FREE]!;
     if (off !== 0) {
-      w[h + H_FREE] = w[h + (off >> 2)]!;
+      keep(st, seg, h + (off >> 2));
+      put(st, seg, h + H_FREE, w[h + (off >> 2)]!);
     } else {
       off = w[h + H_BUMP]!;
-      w[h + H_BUMP] = off + SLAB_SIZES[cls]!;
+      put(st, seg, h + H_BUMP, off + SLAB_SIZES[cls]!);
     }
-    const inuse = ++w[h + H_INUSE]!;
+    const inuse = w[h + H_INUSE]! + 1;
+    put(st, seg, h + H_INUSE, inuse);
     if (inuse === CAPACITY[cls]) {
       // Full: leave the partial list (we are its head).
       const next = w[h + H_NEXT]!;
       sb[SB.SLAB_HEADS + cls] = next;
-      if (next !== 0) st.i32s[next >>> SEG_PAGE_BITS]![hdrIndex(next) + H_PREV] = 0;
-      w[h + H_NEXT] = 0;
+      if (next !== 0) put(st, next >>> SEG_PAGE_BITS, hdrIndex(next) + H_PREV, 0);
+      put(st, seg, h + H_NEXT, 0);
     }
     sb[SB.SLAB_INUSE + cls]!++;
     return (pn << PAGE_PARA_SHIFT) + (off >> PARA_SHIFT);
   } finally {
-    mutexExit(sb, SB.ALLOC_LOCK);
+    allocExit(st);
   }
 }
 
@@ -131,33 +140,46 @@ export function slabFree(st: Store, ref: number): void {
   const sb = st.sb;
   const pn = ref >>> PAGE_PARA_SHIFT;
   const off = (ref & ((1 << PAGE_PARA_SHIFT) - 1)) << PARA_SHIFT;
-  mutexEnter(sb, SB.ALLOC_LOCK);
-  const w = st.i32s[pn >>> SEG_PAGE_BITS]!;
+  allocEnter(st);
+  const seg = pn >>> SEG_PAGE_BITS;
+  const w = st.i32s[seg]!;
   const h = hdrIndex(pn);
   const cls = w[h + H_CLASS]!;
   const wasFull = w[h + H_INUSE] === CAPACITY[cls];
-  w[h + (off >> 2)] = w[h + H_FREE]!;
-  w[h + H_FREE] = off;
-  const inuse = --w[h + H_INUSE]!;
+  put(st, seg, h + (off >> 2), w[h + H_FREE]!);
+  put(st, seg, h + H_FREE, off);
+  const inuse = w[h + H_INUSE]! - 1;
+  put(st, seg, h + H_INUSE, inuse);
   sb[SB.SLAB_INUSE + cls]!--;
   const head = sb[SB.SLAB_HEADS + cls]!;
   if (wasFull) {
-    w[h + H_NEXT] = head;
-    w[h + H_PREV] = 0;
-    if (head !== 0) st.i32s[head >>> SEG_PAGE_BITS]![hdrIndex(head) + H_PREV] = pn;
+    put(st, seg, h + H_NEXT, head);
+    put(st, seg, h + H_PREV, 0);
+    if (head !== 0) put(st, head >>> SEG_PAGE_BITS, hdrIndex(head) + H_PREV, pn);
     sb[SB.SLAB_HEADS + cls] = pn;
   } else if (inuse === 0 && (cls !== INODE_CLASS || soleThread(st) || sb[SB.SLAB_SPARE + cls] === 0 || st.retire !== null)) {
     const next = w[h + H_NEXT]!;
     const prev = w[h + H_PREV]!;
-    if (prev !== 0) st.i32s[prev >>> SEG_PAGE_BITS]![hdrIndex(prev) + H_NEXT] = next;
+    if (prev !== 0) put(st, prev >>> SEG_PAGE_BITS, hdrIndex(prev) + H_NEXT, next);
     else sb[SB.SLAB_HEADS + cls] = next;
-    if (next !== 0) st.i32s[next >>> SEG_PAGE_BITS]![hdrIndex(next) + H_PREV] = prev;
+    if (next !== 0) put(st, next >>> SEG_PAGE_BITS, hdrIndex(next) + H_PREV, prev);
     if (sb[SB.SLAB_SPARE + cls] === 0) sb[SB.SLAB_SPARE + cls] = pn;
     else if (cls === INODE_CLASS && !soleThread(st)) st.retire!(pn);
     else pageFreeLocked(st, pn);
   }
-  mutexExit(sb, SB.ALLOC_LOCK);
+  allocExit(st);
 }
+
+/** For the checker (store/fsck.ts): a slab page's header and its free objects' offsets. */
+export function slabInspect(st: Store, pn: number): { cls: number; inuse: number; bump: number; free: number[]; next: number; prev: number } {
+  const w = st.i32s[pn >>> SEG_PAGE_BITS]!;
+  const h = hdrIndex(pn);
+  const free: number[] = [];
+  for (let off = w[h + H_FREE]!; off !== 0 && free.length <= PAGE_SIZE / 16; off = w[h + (off >> 2)]!) free.push(off);
+  return { cls: w[h + H_CLASS]!, inuse: w[h + H_INUSE]!, bump: w[h + H_BUMP]!, free, next: w[h + H_NEXT]!, prev: w[h + H_PREV]! };
+}
+
+export const SLAB_HEADER_BYTES = HDR;
 
 /** Class of an allocated object (read from its slab header). */
 export function slabClassOf(st: Store, ref: number): number {

@@ -18,6 +18,7 @@
  */
 
 import { fail } from '../errno.js';
+import type { Journal } from './journal.js';
 import {
   MAX_SEGMENTS,
   PAGE_SHIFT,
@@ -95,6 +96,14 @@ export class Store {
    * allocator mutex held: it must only note the page.
    */
   retire: ((pn: number) => void) | null = null;
+  /**
+   * Shared mode: this thread's journal (store/journal.ts). Every change to
+   * metadata is noted in it first, and every lock goes through its records.
+   * Null in embedded mode.
+   */
+  journal: Journal | null = null;
+  /** Names the store in journals (shared mode: the mount's id). */
+  id = 0;
 
   private constructor(regions: SharedArrayBuffer[], firstPages: number) {
     this.regions = regions;
@@ -216,6 +225,9 @@ export class Store {
     const end = (segs & ((1 << REGION_SEG_BITS) - 1)) * SEG_BYTES + pages * (1 << PAGE_SHIFT);
     if (region === undefined || end > region.maxByteLength) throw fail('ENOSPC');
     if (region.byteLength < end) region.grow(end);
+    // PAGES_TOTAL and BUMP are in the journal's allocator snapshot.
+    this.journal?.word(this, 0, SB.SEGS);
+    this.journal?.word(this, 0, SB.SEG_PAGES + segs);
     sb[SB.SEG_PAGES + segs] = pages;
     this.map(segs, pages);
     sb[SB.PAGES_TOTAL] = total + pages;
@@ -231,6 +243,12 @@ export class Store {
 
   limitBytes(): number {
     return this.sb[SB.LIMIT_PAGES]! * (1 << PAGE_SHIFT);
+  }
+
+  /** Use `journal` for every change this thread makes (shared mode). */
+  useJournal(journal: Journal | null): void {
+    this.journal = journal;
+    journal?.adopt(this);
   }
 
   /** Allocate a new id unique across all threads of this store. */

@@ -25,6 +25,7 @@ import { F_RDLCK, F_UNLCK, F_WRLCK } from '../constants.js';
 import { fail } from '../errno.js';
 import { I_ADVLOCK, I_ADVSEQ, iw } from '../store/inode.js';
 import { SB } from '../store/layout.js';
+import { put, putF64 } from '../store/journal.js';
 import { mutexEnter, mutexExit } from '../store/lock.js';
 import { slabAlloc, slabClass, slabFree } from '../store/slab.js';
 import type { Store } from '../store/store.js';
@@ -102,18 +103,17 @@ function store(st: Store, ino: number, recs: Rec[], old: Rec[]): void {
   for (let i = 0; i < recs.length; i++) {
     const r = recs[i]!;
     const ref = refs[i]!;
-    const w = st.i32s[ref >>> 20]!;
-    const f = st.f64s[ref >>> 20]!;
-    w[rw(ref) + L_NEXT] = i + 1 < refs.length ? refs[i + 1]! : 0;
-    w[rw(ref) + L_OWNER] = r.owner;
-    w[rw(ref) + L_KIND] = r.type | (r.flock ? KIND_FLOCK : 0);
-    w[rw(ref) + L_PID] = r.pid;
-    f[rf(ref) + LF_START] = r.start;
-    f[rf(ref) + LF_END] = r.end;
+    const seg = ref >>> 20;
+    put(st, seg, rw(ref) + L_NEXT, i + 1 < refs.length ? refs[i + 1]! : 0);
+    put(st, seg, rw(ref) + L_OWNER, r.owner);
+    put(st, seg, rw(ref) + L_KIND, r.type | (r.flock ? KIND_FLOCK : 0));
+    put(st, seg, rw(ref) + L_PID, r.pid);
+    putF64(st, seg, rf(ref) + LF_START, r.start);
+    putF64(st, seg, rf(ref) + LF_END, r.end);
   }
   for (const ref of spare) slabFree(st, ref);
   const iwords = st.i32s[ino >>> 20]!;
-  iwords[iw(ino) + I_ADVLOCK] = refs.length > 0 ? refs[0]! : 0;
+  put(st, ino >>> 20, iw(ino) + I_ADVLOCK, refs.length > 0 ? refs[0]! : 0);
   Atomics.add(iwords, iw(ino) + I_ADVSEQ, 1);
   Atomics.notify(iwords, iw(ino) + I_ADVSEQ);
 }
@@ -166,7 +166,7 @@ function addWaiter(st: Store, owner: number, blocker: number, ino: number): numb
   w[rw(ref) + W_OWNER] = owner;
   w[rw(ref) + W_BLOCKER] = blocker;
   w[rw(ref) + W_INO] = ino;
-  st.sb[SB.ADV_WAITERS] = ref;
+  put(st, 0, SB.ADV_WAITERS, ref);
   return ref;
 }
 
@@ -179,8 +179,8 @@ function removeWaiter(st: Store, ref: number): void {
   }
   if (cur === 0) return;
   const next = st.i32s[cur >>> 20]![rw(cur)]!;
-  if (prev === 0) st.sb[SB.ADV_WAITERS] = next;
-  else st.i32s[prev >>> 20]![rw(prev)] = next;
+  if (prev === 0) put(st, 0, SB.ADV_WAITERS, next);
+  else put(st, prev >>> 20, rw(prev), next);
   slabFree(st, ref);
 }
 
@@ -204,6 +204,19 @@ function wouldDeadlock(st: Store, owner: number, blocker: number): boolean {
 
 // ------------------------------------------------------------ the op
 
+/** Take the advisory-lock mutex (through the journal's records in shared mode). */
+function advEnter(st: Store): void {
+  const j = st.journal;
+  if (j === null) mutexEnter(st.sb, SB.ADV_LOCK);
+  else j.enterMutex(st, SB.ADV_LOCK);
+}
+
+function advExit(st: Store): void {
+  const j = st.journal;
+  if (j === null) mutexExit(st.sb, SB.ADV_LOCK);
+  else j.exitMutex(st, SB.ADV_LOCK);
+}
+
 /**
  * VOP_ADVLOCK. `owner` is the context id for POSIX locks, the open file
  * description id for flock. GetLk returns the first conflicting lock or null;
@@ -223,7 +236,7 @@ export function* advlock(vp: Vnode, owner: number, op: AdvOp, req: AdvlockReques
   for (;;) {
     let waiter = 0;
     let seq = 0;
-    mutexEnter(sb, SB.ADV_LOCK);
+    advEnter(st);
     try {
       const recs = list(st, vp.ino);
       if (op === AdvOp.GetLk) {
@@ -245,15 +258,15 @@ export function* advlock(vp: Vnode, owner: number, op: AdvOp, req: AdvlockReques
         return null;
       }
     } finally {
-      mutexExit(sb, SB.ADV_LOCK);
+      advExit(st);
     }
     try {
       wait ??= newWait();
       yield waitFor(wait, st.i32s[vp.ino >>> 20]!, iw(vp.ino) + I_ADVSEQ, seq, Atomics.load(sb, SB.THREADS) <= 1);
     } finally {
-      mutexEnter(sb, SB.ADV_LOCK);
+      advEnter(st);
       removeWaiter(st, waiter);
-      mutexExit(sb, SB.ADV_LOCK);
+      advExit(st);
     }
   }
 }

@@ -19,6 +19,7 @@
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, PIPE_BUF } from '../constants.js';
 import { fail } from '../errno.js';
 import { P_PIPE, iw } from '../store/inode.js';
+import { bump as bumpWord, put } from '../store/journal.js';
 import { SB } from '../store/layout.js';
 import { newWait, waitFor, type Op, type Wait } from '../vfs/wait.js';
 import type { FileRef, Vnode } from '../vnode/vnode.js';
@@ -37,7 +38,7 @@ function pipeOf(fs: Tmpfs, vp: Vnode): number {
   let pipe = w[iw(vp.ino) + P_PIPE]!;
   if (pipe === 0) {
     pipe = pipeAlloc(fs.st);
-    w[iw(vp.ino) + P_PIPE] = pipe;
+    put(fs.st, vp.ino >>> 20, iw(vp.ino) + P_PIPE, pipe);
   }
   return pipe;
 }
@@ -64,13 +65,15 @@ export function* fifoOpen(vp: Vnode, file: FileRef): Op<void> {
     const words = fs.st.i32s[pipe >>> 20]!;
     const b = pw(pipe);
     if (mode === O_WRONLY && nonblock && words[b + P_READERS] === 0) throw fail('ENXIO');
+    const seg = pipe >>> 20;
+    const st = fs.st;
     if (mode === O_RDONLY || mode === O_RDWR) {
-      words[b + P_READERS]!++;
-      words[b + P_RGEN]!++;
+      bumpWord(st, seg, b + P_READERS, 1);
+      bumpWord(st, seg, b + P_RGEN, 1);
     }
     if (mode === O_WRONLY || mode === O_RDWR) {
-      words[b + P_WRITERS]!++;
-      words[b + P_WGEN]!++;
+      bumpWord(st, seg, b + P_WRITERS, 1);
+      bumpWord(st, seg, b + P_WGEN, 1);
     }
     joined = true;
     bump(words, b);
@@ -107,14 +110,16 @@ export function* fifoOpen(vp: Vnode, file: FileRef): Op<void> {
 /** Drop this end's counts. => vp locked exclusive. */
 function leave(fs: Tmpfs, vp: Vnode, mode: number): void {
   const pipe = pipeOf(fs, vp);
-  const words = fs.st.i32s[pipe >>> 20]!;
+  const st = fs.st;
+  const seg = pipe >>> 20;
+  const words = st.i32s[seg]!;
   const b = pw(pipe);
-  if (mode === O_RDONLY || mode === O_RDWR) words[b + P_READERS]!--;
-  if (mode === O_WRONLY || mode === O_RDWR) words[b + P_WRITERS]!--;
+  if (mode === O_RDONLY || mode === O_RDWR) bumpWord(st, seg, b + P_READERS, -1);
+  if (mode === O_WRONLY || mode === O_RDWR) bumpWord(st, seg, b + P_WRITERS, -1);
   if (words[b + P_READERS] === 0 && words[b + P_WRITERS] === 0) {
     // Nobody has it open: what was left in the pipe is gone.
-    words[b + P_COUNT] = 0;
-    words[b + P_RPOS] = 0;
+    put(st, seg, b + P_COUNT, 0);
+    put(st, seg, b + P_RPOS, 0);
   }
   bump(words, b);
 }
@@ -152,8 +157,8 @@ export function* fifoRead(vp: Vnode, file: FileRef, buf: Uint8Array, off: number
         const first = Math.min(n, CAPACITY - rpos);
         buf.set(u8.subarray(base + rpos, base + rpos + first), off);
         if (first < n) buf.set(u8.subarray(base, base + n - first), off + first);
-        words[b + P_RPOS] = (rpos + n) % CAPACITY;
-        words[b + P_COUNT] = count - n;
+        put(fs.st, pipe >>> 20, b + P_RPOS, (rpos + n) % CAPACITY);
+        put(fs.st, pipe >>> 20, b + P_COUNT, count - n);
         touch(fs, vp.ino, T_ATIME);
         bump(words, b);
         return n;
@@ -201,7 +206,7 @@ export function* fifoWrite(vp: Vnode, file: FileRef, buf: Uint8Array, off: numbe
         const first = Math.min(n, CAPACITY - wpos);
         u8.set(buf.subarray(off + written, off + written + first), base + wpos);
         if (first < n) u8.set(buf.subarray(off + written + first, off + written + n), base);
-        words[b + P_COUNT] = count + n;
+        put(fs.st, pipe >>> 20, b + P_COUNT, count + n);
         written += n;
         touch(fs, vp.ino, T_MTIME | T_CTIME);
         bump(words, b);

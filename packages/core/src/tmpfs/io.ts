@@ -5,11 +5,17 @@
  * write: => vp unlocked on entry and return; takes the vnode lock exclusive,
  *           so an O_APPEND write finds EOF and writes there atomically, even
  *           against writers in other threads.
+ *
+ * Shared mode: a large write commits its transaction every WRITE_CHUNK
+ * bytes (with the size moved past what it has written), still holding the
+ * vnode lock: a writer killed in the middle leaves what a short write
+ * leaves, and the undo log and the allocator's hold stay small.
  */
 
 import { MAX_FILE_SIZE, O_APPEND, O_NOATIME, SEEK_DATA, S_IFMT, SF_APPEND, SF_IMMUTABLE, UF_APPEND, UF_IMMUTABLE } from '../constants.js';
 import { fail } from '../errno.js';
 import { F_ATIME, F_CTIME, F_MTIME, F_SIZE, I_ATIME_NS, I_CTIME_NS, I_FLAGS, I_MODE, I_MTIME_NS, ifw, iw } from '../store/inode.js';
+import { put, putF64 } from '../store/journal.js';
 import { pmNextData, pmNextHole, pmRead, pmWrite, pmZeroTail } from '../store/pagemap.js';
 import { modeAfterWrite } from '../vfs/access.js';
 import type { Op } from '../vfs/wait.js';
@@ -18,6 +24,7 @@ import { T_CTIME, T_MTIME, now, touch } from './subr.js';
 import type { Tmpfs } from './tmpfs.js';
 
 const DAY = 86400;
+const WRITE_CHUNK = 1 << 20;
 
 function tfs(vp: Vnode): Tmpfs {
   return vp.mount.fs as Tmpfs;
@@ -57,8 +64,8 @@ function updateAtime(fs: Tmpfs, ino: number, f: Float64Array): void {
     const newer = (s: number, n: number) => as > s || (as === s && an > n);
     if (newer(f[fb + F_MTIME]!, w[b + I_MTIME_NS]!) && newer(f[fb + F_CTIME]!, w[b + I_CTIME_NS]!) && t.sec - as < DAY) return;
   }
-  f[fb + F_ATIME] = t.sec;
-  w[b + I_ATIME_NS] = t.nsec;
+  putF64(fs.st, ino >>> 20, fb + F_ATIME, t.sec);
+  put(fs.st, ino >>> 20, b + I_ATIME_NS, t.nsec);
 }
 
 export function* regWrite(vp: Vnode, file: FileRef, buf: Uint8Array, off: number, len: number, pos: number): Op<number> {
@@ -81,12 +88,32 @@ export function* regWrite(vp: Vnode, file: FileRef, buf: Uint8Array, off: number
     }
     if (pos >= MAX_FILE_SIZE) throw fail('EFBIG');
     if (pos + len > MAX_FILE_SIZE) len = MAX_FILE_SIZE - pos;
-    if (pos > size) pmZeroTail(fs.st, ino, size, pos);
-    const n = pmWrite(fs.st, ino, pos, buf, off, len, size);
-    if (pos + n > size) f[ifw(ino) + F_SIZE] = pos + n;
+    const st = fs.st;
+    const seg = ino >>> 20;
+    if (pos > size) pmZeroTail(st, ino, size, pos);
+    const j = st.journal;
+    let n = 0;
+    let cur = size;
+    for (;;) {
+      const chunk = j === null ? len - n : Math.min(WRITE_CHUNK, len - n);
+      let done: number;
+      try {
+        done = pmWrite(st, ino, pos + n, buf, off + n, chunk, cur);
+      } catch (e) {
+        if (n > 0) break;
+        throw e;
+      }
+      n += done;
+      if (pos + n > cur) {
+        cur = pos + n;
+        putF64(st, seg, ifw(ino) + F_SIZE, cur);
+      }
+      if (n === len || done < chunk) break;
+      j!.checkpoint();
+    }
     touch(fs, ino, T_MTIME | T_CTIME);
     const mode = w[b + I_MODE]!;
-    if ((mode & 0o6000) !== 0) w[b + I_MODE] = (mode & S_IFMT) | modeAfterWrite(file.cred, mode & 0o7777);
+    if ((mode & 0o6000) !== 0) put(st, seg, b + I_MODE, (mode & S_IFMT) | modeAfterWrite(file.cred, mode & 0o7777));
     file.endPos = pos + n;
     return n;
   } finally {

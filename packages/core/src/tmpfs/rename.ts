@@ -25,6 +25,7 @@ import { LINK_MAX, SF_APPEND, SF_IMMUTABLE, UF_APPEND, UF_IMMUTABLE, W_OK, X_OK 
 import { fail } from '../errno.js';
 import { DType, dirInsert, dirLookup, dirRemove, direntIno, direntSetIno, direntType } from '../store/dirtab.js';
 import { D_COUNT, D_PARENT, I_FLAGS, I_GID, I_IFLAGS, I_MODE, I_NLINK, I_UID, IF_MOUNTPOINT, iw } from '../store/inode.js';
+import { bump, put } from '../store/journal.js';
 import { checkAccess } from '../vfs/access.js';
 import type { Cred } from '../vfs/sys.js';
 import { VType, type Vnode } from '../vnode/vnode.js';
@@ -141,11 +142,11 @@ function isAncestor(fs: Tmpfs, ancestor: number, dir: number): boolean {
 }
 
 function setWord(fs: Tmpfs, ino: number, field: number, value: number): void {
-  fs.st.i32s[ino >>> 20]![iw(ino) + field] = value;
+  put(fs.st, ino >>> 20, iw(ino) + field, value);
 }
 
 function addWord(fs: Tmpfs, ino: number, field: number, delta: number): void {
-  fs.st.i32s[ino >>> 20]![iw(ino) + field]! += delta;
+  bump(fs.st, ino >>> 20, iw(ino) + field, delta);
 }
 
 /** Lock distinct vnodes exclusively in the global order; returns them in locking order. */

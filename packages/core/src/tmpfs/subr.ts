@@ -36,6 +36,7 @@ import {
 import { SB, PAGE_PARA_SHIFT } from '../store/layout.js';
 import { dirClear, dirInsert, dirRemove, type DType } from '../store/dirtab.js';
 import { encodeName } from '../store/names.js';
+import { bump, keep, put, putF64 } from '../store/journal.js';
 import { pageAlloc, pageFree } from '../store/pages.js';
 import { pmFreeAll } from '../store/pagemap.js';
 import { INODE_CLASS, slabAlloc, slabAllocZero, slabClass, slabFree, SLAB_MAX } from '../store/slab.js';
@@ -64,26 +65,25 @@ export function touch(fs: Tmpfs, ino: number, mask: number): void {
 }
 
 export function setTimes(fs: Tmpfs, ino: number, mask: number, sec: number, nsec: number): void {
+  const st = fs.st;
   const seg = ino >>> 20;
-  const w = fs.st.i32s[seg]!;
-  const f = fs.st.f64s[seg]!;
   const b = iw(ino);
   const fb = ifw(ino);
   if (mask & T_ATIME) {
-    f[fb + F_ATIME] = sec;
-    w[b + I_ATIME_NS] = nsec;
+    putF64(st, seg, fb + F_ATIME, sec);
+    put(st, seg, b + I_ATIME_NS, nsec);
   }
   if (mask & T_MTIME) {
-    f[fb + F_MTIME] = sec;
-    w[b + I_MTIME_NS] = nsec;
+    putF64(st, seg, fb + F_MTIME, sec);
+    put(st, seg, b + I_MTIME_NS, nsec);
   }
   if (mask & T_CTIME) {
-    f[fb + F_CTIME] = sec;
-    w[b + I_CTIME_NS] = nsec;
+    putF64(st, seg, fb + F_CTIME, sec);
+    put(st, seg, b + I_CTIME_NS, nsec);
   }
   if (mask & T_BTIME) {
-    f[fb + F_BTIME] = sec;
-    w[b + I_BTIME_NS] = nsec;
+    putF64(st, seg, fb + F_BTIME, sec);
+    put(st, seg, b + I_BTIME_NS, nsec);
   }
 }
 
@@ -100,6 +100,9 @@ export function nodeAlloc(fs: Tmpfs, type: VType, mode: number, uid: number, gid
   const ino = slabAlloc(st, INODE_CLASS);
   const w = st.i32s[ino >>> 20]!;
   const b = iw(ino);
+  // A free record: only its generation (0 while free) must come back if
+  // this is rolled back; the allocator noted its free-list link.
+  keep(st, ino >>> 20, b + I_GEN);
   // Everything but the lock and use-count words, which a thread holding a
   // stale handle may be touching right now (see store/inode.ts).
   w.fill(0, b, b + I_LOCK);
@@ -108,7 +111,12 @@ export function nodeAlloc(fs: Tmpfs, type: VType, mode: number, uid: number, gid
   w[b + I_UID] = uid;
   w[b + I_GID] = gid;
   w[b + I_RDEV] = type === VType.Chr || type === VType.Blk ? rdev : 0;
-  touch(fs, ino, T_ATIME | T_MTIME | T_CTIME | T_BTIME);
+  const t = now(fs);
+  const f = st.f64s[ino >>> 20]!;
+  const fb = ifw(ino);
+  f[fb + F_ATIME] = f[fb + F_MTIME] = f[fb + F_CTIME] = f[fb + F_BTIME] = t.sec;
+  w[b + I_ATIME_NS] = w[b + I_MTIME_NS] = w[b + I_CTIME_NS] = w[b + I_BTIME_NS] = t.nsec;
+  // INODES is in the journal's allocator snapshot (it changes only with the allocator held).
   Atomics.add(sb, SB.INODES, 1);
   // Published last: a reader that sees this generation sees the fields above.
   // Generation 0 marks a free record, so skip it when the counter wraps.
@@ -141,6 +149,7 @@ export function nodeFree(fs: Tmpfs, ino: number): void {
       break;
     }
   }
+  keep(st, ino >>> 20, b + I_GEN);
   Atomics.store(w, b + I_GEN, 0);
   slabFree(st, ino);
   Atomics.sub(st.sb, SB.INODES, 1);
@@ -155,13 +164,14 @@ export function nodeFree(fs: Tmpfs, ino: number): void {
 export function dirAttach(fs: Tmpfs, dir: number, name: string, len: number, ino: number, type: VType): number {
   const st = fs.st;
   const de = dirInsert(st, dir, name, len, ino, type as number as DType);
-  const w = st.i32s[ino >>> 20]!;
+  const seg = ino >>> 20;
+  const w = st.i32s[seg]!;
   const b = iw(ino);
-  w[b + I_NLINK]!++;
+  bump(st, seg, b + I_NLINK, 1);
   if (type === VType.Dir) {
-    if (w[b + I_NLINK] === 1) w[b + I_NLINK] = 2; // "." counts too
-    w[b + D_PARENT] = dir;
-    st.i32s[dir >>> 20]![iw(dir) + I_NLINK]!++;
+    if (w[b + I_NLINK] === 1) put(st, seg, b + I_NLINK, 2); // "." counts too
+    put(st, seg, b + D_PARENT, dir);
+    bump(st, dir >>> 20, iw(dir) + I_NLINK, 1);
   }
   return de;
 }
@@ -174,13 +184,12 @@ export function dirAttach(fs: Tmpfs, dir: number, name: string, len: number, ino
 export function dirDetach(fs: Tmpfs, dir: number, de: number, ino: number, type: VType): void {
   const st = fs.st;
   dirRemove(st, dir, de);
-  const w = st.i32s[ino >>> 20]!;
   const b = iw(ino);
   if (type === VType.Dir) {
-    w[b + I_NLINK] = 0;
-    st.i32s[dir >>> 20]![iw(dir) + I_NLINK]!--;
+    put(st, ino >>> 20, b + I_NLINK, 0);
+    bump(st, dir >>> 20, iw(dir) + I_NLINK, -1);
   } else {
-    w[b + I_NLINK]!--;
+    bump(st, ino >>> 20, b + I_NLINK, -1);
   }
 }
 
@@ -202,10 +211,9 @@ export function targetStore(fs: Tmpfs, ino: number, target: string): void {
   else if (bytes.length <= PAGE_SIZE) ref = pageAlloc(st) << PAGE_PARA_SHIFT;
   else throw fail('ENAMETOOLONG');
   st.u8s[ref >>> 20]!.set(bytes, (ref & 0xfffff) << 4);
-  const w = st.i32s[ino >>> 20]!;
-  w[iw(ino) + L_TARGET] = ref;
-  w[iw(ino) + L_LENGTH] = bytes.length;
-  st.f64s[ino >>> 20]![ifw(ino) + F_SIZE] = bytes.length;
+  put(st, ino >>> 20, iw(ino) + L_TARGET, ref);
+  put(st, ino >>> 20, iw(ino) + L_LENGTH, bytes.length);
+  putF64(st, ino >>> 20, ifw(ino) + F_SIZE, bytes.length);
 }
 
 export function targetRead(fs: Tmpfs, ino: number): string {
@@ -224,7 +232,7 @@ function targetFree(fs: Tmpfs, ino: number): void {
   if (ref === 0) return;
   if (len <= SLAB_MAX) slabFree(fs.st, ref);
   else pageFree(fs.st, ref >>> PAGE_PARA_SHIFT);
-  w[iw(ino) + L_TARGET] = 0;
+  put(fs.st, ino >>> 20, iw(ino) + L_TARGET, 0);
 }
 
 export { INODE_BYTES };

@@ -18,6 +18,7 @@ import { S_IFDIR, S_IFMT, S_IFREG, S_IFLNK, S_IFIFO, S_IFSOCK, S_IFCHR, S_IFBLK,
 import { D_PARENT, I_GEN, I_IFLAGS, I_LOCK, I_MODE, I_NLINK, I_USE, IF_MOUNTPOINT, iw } from '../store/inode.js';
 import { SB, PAGE_SIZE } from '../store/layout.js';
 import { rwEnterExclusive, rwEnterShared, rwExit, rwTryEnterExclusive, rwTryEnterShared, seqRead, seqValid } from '../store/lock.js';
+import { keep } from '../store/journal.js';
 import { pagesAvailable } from '../store/pages.js';
 import { Store, type StoreImage, type StoreOptions } from '../store/store.js';
 import { systemClock, type Clock } from '../vfs/clock.js';
@@ -115,8 +116,13 @@ export class Tmpfs implements MountedFs {
   }
 
   vget(mount: VnodeMount, ino: number): Vnode | null {
-    const w = this.st.i32s[ino >>> 20];
-    if (w === undefined) return null;
+    let w = this.st.i32s[ino >>> 20];
+    if (w === undefined) {
+      // Perhaps in a segment another thread added since this one last looked.
+      this.st.sync();
+      w = this.st.i32s[ino >>> 20];
+      if (w === undefined) return null;
+    }
     const b = iw(ino);
     const gen = Atomics.load(w, b + I_GEN);
     if (gen === 0) return null;
@@ -127,7 +133,24 @@ export class Tmpfs implements MountedFs {
   }
 
   ref(vp: Vnode): void {
+    const j = this.st.journal;
+    if (j !== null) j.ref(this.st, vp.ino);
+    else Atomics.add(this.st.i32s[vp.ino >>> 20]!, iw(vp.ino) + I_USE, 1);
+  }
+
+  /**
+   * A reference taken for the caller of a mutating op (create returns its
+   * node referenced). On an actor it is the requesting thread's: it is not
+   * counted in the actor's table, and the requester adopts it (adoptRef).
+   */
+  refForCaller(vp: Vnode): void {
+    keep(this.st, vp.ino >>> 20, iw(vp.ino) + I_USE);
     Atomics.add(this.st.i32s[vp.ino >>> 20]!, iw(vp.ino) + I_USE, 1);
+  }
+
+  /** Count as this thread's a reference another thread took for it (refForCaller). */
+  adoptRef(vp: Vnode): void {
+    this.st.journal?.adoptRef(this.st, vp.ino);
   }
 
   isCurrent(vp: Vnode): boolean {
@@ -135,12 +158,26 @@ export class Tmpfs implements MountedFs {
   }
 
   rele(vp: Vnode): boolean {
+    const j = this.st.journal;
+    if (j !== null) return j.rele(this.st, vp.ino);
     return Atomics.sub(this.st.i32s[vp.ino >>> 20]!, iw(vp.ino) + I_USE, 1) === 1;
   }
 
   lock(vp: Vnode, exclusive: boolean): void {
     const st = this.st;
     st.sync();
+    const j = st.journal;
+    if (j !== null) {
+      j.lockVnode(st, vp.ino, exclusive);
+      // Whatever the last holder did is visible now, segments it added included.
+      st.sync();
+      if (st.i32s[vp.ino >>> 20]![iw(vp.ino) + I_GEN] !== vp.gen) {
+        j.unlockVnode(st, vp.ino);
+        throw fail('ENOENT');
+      }
+      noteLock(vp, exclusive ? 'E' : 'S');
+      return;
+    }
     const w = st.i32s[vp.ino >>> 20]!;
     const i = iw(vp.ino) + I_LOCK;
     if (exclusive ? !rwTryEnterExclusive(w, i, this.tid) : !rwTryEnterShared(w, i)) {
@@ -148,6 +185,7 @@ export class Tmpfs implements MountedFs {
       if (Atomics.load(st.sb, SB.THREADS) <= 1) throw new Error(`actorvfs: lock of inode ${vp.ino} is held and no other thread is attached (leaked lock)`);
       if (exclusive) rwEnterExclusive(w, i, this.tid);
       else rwEnterShared(w, i);
+      st.sync();
     }
     if (w[iw(vp.ino) + I_GEN] !== vp.gen) {
       rwExit(w, i);
@@ -158,12 +196,18 @@ export class Tmpfs implements MountedFs {
 
   unlock(vp: Vnode): void {
     noteLock(vp, 'U');
-    rwExit(this.st.i32s[vp.ino >>> 20]!, iw(vp.ino) + I_LOCK);
+    const j = this.st.journal;
+    if (j !== null) j.unlockVnode(this.st, vp.ino);
+    else rwExit(this.st.i32s[vp.ino >>> 20]!, iw(vp.ino) + I_LOCK);
   }
 
   readBegin(vp: Vnode): number {
     const w = this.st.i32s[vp.ino >>> 20];
-    return w === undefined ? -1 : seqRead(w, iw(vp.ino) + I_LOCK);
+    if (w === undefined) return -1;
+    const seq = seqRead(w, iw(vp.ino) + I_LOCK);
+    // After the sequence: segments added before the last change are mapped.
+    this.st.sync();
+    return seq;
   }
 
   readValid(vp: Vnode, seq: number): boolean {

@@ -61,6 +61,7 @@ import {
   ifw,
   iw,
 } from '../store/inode.js';
+import { put, putF64 } from '../store/journal.js';
 import { pmTruncate, pmZeroTail } from '../store/pagemap.js';
 import {
   checkAccess,
@@ -278,7 +279,7 @@ function create(dvp: Vnode, name: string, nameLen: number, attr: VAttr, cred: Cr
   const fs = tfs(dvp);
   const ino = construct(dvp, name, nameLen, attr.type ?? VType.Reg, attr.mode ?? 0, attr.rdev ?? 0, cred);
   const vp = fs.vget(dvp.mount, ino)!;
-  fs.ref(vp);
+  fs.refForCaller(vp);
   return vp;
 }
 
@@ -425,18 +426,19 @@ function setattr(vp: Vnode, attr: VAttr, cred: Cred): void {
     if (attr.atimeSec !== undefined || attr.mtimeSec !== undefined) checkSetTimes(cred, mode, uid, gid, attr.timesNow === true);
 
     // All checks passed: apply.
+    const st = fs.st;
+    const seg = ino >>> 20;
     if (attr.size !== undefined) {
-      const f = fs.st.f64s[ino >>> 20]!;
-      const old = f[ifw(ino) + F_SIZE]!;
-      if (attr.size < old) pmTruncate(fs.st, ino, attr.size);
-      else if (attr.size > old) pmZeroTail(fs.st, ino, old, attr.size);
-      f[ifw(ino) + F_SIZE] = attr.size;
+      const old = st.f64s[seg]![ifw(ino) + F_SIZE]!;
+      if (attr.size < old) pmTruncate(st, ino, attr.size);
+      else if (attr.size > old) pmZeroTail(st, ino, old, attr.size);
+      putF64(st, seg, ifw(ino) + F_SIZE, attr.size);
       touch(fs, ino, T_MTIME);
     }
-    if (attr.uid !== undefined && attr.uid !== -1) w[b + I_UID] = attr.uid;
-    if (attr.gid !== undefined && attr.gid !== -1) w[b + I_GID] = attr.gid;
-    if (attr.flags !== undefined) w[b + I_FLAGS] = attr.flags;
-    w[b + I_MODE] = newMode;
+    if (attr.uid !== undefined && attr.uid !== -1) put(st, seg, b + I_UID, attr.uid);
+    if (attr.gid !== undefined && attr.gid !== -1) put(st, seg, b + I_GID, attr.gid);
+    if (attr.flags !== undefined) put(st, seg, b + I_FLAGS, attr.flags);
+    put(st, seg, b + I_MODE, newMode);
     if (attr.atimeSec !== undefined) setTimes(fs, ino, T_ATIME, attr.atimeSec, attr.atimeNsec ?? 0);
     if (attr.mtimeSec !== undefined) setTimes(fs, ino, T_MTIME, attr.mtimeSec, attr.mtimeNsec ?? 0);
     touch(fs, ino, T_CTIME);

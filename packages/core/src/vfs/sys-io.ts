@@ -52,7 +52,16 @@ export function* open(p: Proc, path: string, flags: number, mode: number): Op<nu
         if (nd.vp.type === VType.Dir || nd.name === '.' || nd.name === '..') throw fail('EISDIR');
       }
       vp = nd.vp;
-      p.kernel.vrefCurrent(vp);
+      try {
+        p.kernel.vrefCurrent(vp);
+      } catch (e) {
+        // The node was freed between the lookup and now (its last name was
+        // replaced or removed by another thread): the name may well name a
+        // new node; look again, as a kernel holding the dentry would not
+        // have needed to.
+        if (e instanceof Errno && e.code === 'ENOENT' && attempt < MAX_CREATE_RETRIES) continue;
+        throw e;
+      }
       break;
     }
     const dvp = nd.dvp!;

@@ -201,7 +201,12 @@ export class Actor {
         continue;
       }
       const v = dec.value();
-      args.push(kind === 'vnode' ? this.vnodeOf(v as WireVnode) : kind === 'attr' ? attrOf(v as WireAttr) : v);
+      if (kind === 'vnode') {
+        const vp = this.vnodeOf(v as WireVnode, name === 'inactive');
+        // inactive of a node already reclaimed (its last name went and nobody held it): nothing to do.
+        if (vp === null) return undefined;
+        args.push(vp);
+      } else args.push(kind === 'attr' ? attrOf(v as WireAttr) : v);
     }
     const vp = args[0] as Vnode;
     const fn = (vp.ops as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
@@ -214,11 +219,14 @@ export class Actor {
     return result;
   }
 
-  /** A request's vnode, checked: this mount's, and still the same node. */
-  private vnodeOf(w: WireVnode): Vnode {
+  /** A request's vnode, checked: this mount's, and still the same node (else ENOENT, or null if `staleOk`). */
+  private vnodeOf(w: WireVnode, staleOk = false): Vnode | null {
     if (w.mount !== this.mount.id) throw new Errno('EXDEV');
     const vp = this.fs.vget(this.mount, w.ino);
-    if (vp === null || vp.gen !== w.gen) throw new Errno('ENOENT');
+    if (vp === null || vp.gen !== w.gen) {
+      if (staleOk) return null;
+      throw new Errno('ENOENT');
+    }
     return vp;
   }
 }
