@@ -3,6 +3,7 @@
  * of the shared mode slot in as one more import and entry (cases/cross-thread.ts).
  */
 
+import { crossThread } from './cross-thread.js';
 import { data } from './data.js';
 import { limits } from './limits.js';
 import { memory } from './memory.js';
@@ -10,7 +11,7 @@ import { metadata } from './metadata.js';
 import { scale } from './scale.js';
 import type { Section } from './section.js';
 
-export const sections: readonly Section[] = [limits, metadata, data, scale, memory];
+export const sections: readonly Section[] = [limits, metadata, data, scale, memory, crossThread];
 
 export function sectionNamed(name: string): Section | undefined {
   return sections.find((s) => s.name === name);

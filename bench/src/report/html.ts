@@ -7,7 +7,7 @@
 import { PEERS, SUBJECTS, type SubjectName } from '../types.js';
 import { formatRatio, formatUs, formatValue, powerOfTen } from './format.js';
 import { describeMeta, type RunMeta } from './meta.js';
-import { limitFractions, ratio, type Row, type Tables } from './rows.js';
+import { crossThreadSummary, limitFractions, ratio, type Row, type Tables } from './rows.js';
 import { rowLabel } from './table.js';
 
 const COLORS: Record<SubjectName, string> = { actorvfs: '#1f6feb', memfs: '#d9822b', zenfs: '#8250df', native: '#2da44e' };
@@ -137,9 +137,15 @@ function limitsHtml(tables: Tables): string {
   return `<h2>Physical limits</h2><table><tr><th>Limit</th><th>Value</th><th>p50</th><th>p99</th></tr>${rows}</table>${fr !== '' ? `<ul>${fr}</ul>` : ''}`;
 }
 
+function crossThreadHtml(tables: Tables): string {
+  const lines = crossThreadSummary(tables);
+  return lines.length === 0 ? '' : `<h2>Cross-thread, against the targets and the round trips</h2><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
+}
+
 export function htmlReport(meta: RunMeta, tables: Tables): string {
   const notes = [
     ...tables.rows.flatMap((row) => SUBJECTS.map((s) => row.cells[s]).filter((r) => r?.note !== undefined && r.note.startsWith('partial')).map((r) => `${r!.subject} ${r!.form}: ${r!.note}`)),
+    ...tables.rows.flatMap((row) => SUBJECTS.map((s) => row.cells[s]).filter((r) => r?.note !== undefined && r.error === undefined && r.note.startsWith('skipped')).map((r) => `${r!.title}: ${r!.note}`)),
     ...tables.failures.map((f) => `${f.task}: ${f.error}`),
   ];
   return `<!doctype html>
@@ -162,6 +168,7 @@ ${scaleChart(tables.rows)}
 <h2>All results</h2>
 ${tableHtml(tables)}
 ${limitsHtml(tables)}
+${crossThreadHtml(tables)}
 ${notes.length > 0 ? `<h2>Notes</h2><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 </body></html>
 `;

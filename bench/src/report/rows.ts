@@ -14,6 +14,8 @@ export interface Row {
   title: string;
   form: Form;
   param?: number;
+  /** Which of a case's rows this is, when a case reports several (cross-thread cases: `extra.variant`). */
+  variant?: string;
   unit: string;
   better: Better;
   cells: Partial<Record<SubjectName, ResultRecord>>;
@@ -41,11 +43,13 @@ export function buildTables(records: readonly ResultRecord[]): Tables {
     }
     // A failed task of a scaling case has no N: it is listed, not tabled.
     if (r.param === undefined && withParams.has(`${r.section}/${r.case}`)) continue;
-    const key = `${r.section}/${r.case}/${r.form}/${r.param ?? ''}`;
+    const variant = variantOf(r);
+    const key = `${r.section}/${r.case}/${r.form}/${r.param ?? ''}${variant !== undefined ? `/${variant}` : ''}`;
     let row = rows.get(key);
     if (row === undefined) {
       row = { key, section: r.section, case: r.case, title: r.title, form: r.form, unit: r.unit, better: r.better, cells: {} };
       if (r.param !== undefined) row.param = r.param;
+      if (variant !== undefined) row.variant = variant;
       rows.set(key, row);
     }
     if (row.unit === '' && r.unit !== '') {
@@ -55,6 +59,12 @@ export function buildTables(records: readonly ResultRecord[]): Tables {
     row.cells[r.subject] = r;
   }
   return { rows: sortRows([...rows.values()]), limits, failures };
+}
+
+/** A record's row within its case, for cases that report several rows per form. */
+export function variantOf(r: ResultRecord): string | undefined {
+  const v = r.extra?.variant;
+  return typeof v === 'string' ? v : undefined;
 }
 
 /** Keep the order cases ran in, but put each case's sync row before its promise row and N ascending. */
@@ -125,3 +135,58 @@ export function limitFractions(tables: Tables): LimitFraction[] {
 }
 
 export { SUBJECTS, PEERS };
+
+/**
+ * The cross-thread figures read against the VISION targets and against the
+ * thread round trips of the same run (the cross-thread child measures its
+ * own; the limits section's serve when it did not run). One line each.
+ */
+export function crossThreadSummary(tables: Tables): string[] {
+  const xrows = tables.rows.filter((r) => r.section === 'xthread');
+  if (xrows.length === 0) return [];
+  const row = (caseName: string, variant: string): Row | undefined => xrows.find((r) => r.case === caseName && r.variant === variant);
+  const roundTrip = (name: string): ResultRecord | undefined =>
+    tables.limits.find((r) => r.section === 'xthread' && r.case === name && r.error === undefined) ?? tables.limits.find((r) => r.case === name && r.error === undefined);
+  const atomics = roundTrip('atomics-rt');
+  const post = roundTrip('postmessage-rt');
+  const us = (v: number): string => (v < 10 ? v.toFixed(2) : v.toFixed(1));
+  const out: string[] = [];
+  for (const [caseName, variant, target] of [
+    ['getattr', 'stat', 15],
+    ['read-4k', 'pread-4k', undefined],
+  ] as const) {
+    const r = row(caseName, variant)?.cells.actorvfs;
+    if (r === undefined || r.error !== undefined || r.p50Us === undefined || r.opsPerSec === undefined) continue;
+    const parts = [`${r.title}: p50 ${us(r.p50Us)} µs, p99 ${us(r.p99Us ?? NaN)} µs, mean ${us(1e6 / r.opsPerSec)} µs`];
+    if (target !== undefined) parts.push(`target under ${target} µs: ${r.p50Us < target ? 'met' : 'not met'}`);
+    const vs = [atomics, post]
+      .filter((l): l is ResultRecord => l !== undefined && l.p50Us !== undefined)
+      .map((l) => `${(r.p50Us! / l.p50Us!).toFixed(2)}× the ${l.case === 'atomics-rt' ? 'Atomics' : 'postMessage'} round trip (p50 ${us(l.p50Us!)} µs)`);
+    if (vs.length > 0) parts.push(vs.join(', '));
+    out.push(parts.join('; '));
+  }
+  for (const [op, what] of [
+    ['stat', 'stat/s'],
+    ['pread-4k', '4 KiB pread MB/s'],
+  ] as const) {
+    const q = row('read-scaling', `${op}-shared-vs-separate`)?.cells.actorvfs;
+    if (q === undefined || q.error !== undefined || !Number.isFinite(q.value)) continue;
+    const scaling = row('read-scaling', `${op}-scaling`);
+    const peers = scaling === undefined ? [] : PEERS.flatMap((p) => (valueOf(scaling, p) !== undefined ? [`${p} ${formatScaling(valueOf(scaling, p)!)}`] : []));
+    out.push(
+      `${what}, 1 → 2 threads: shared ${formatScaling(Number(q.extra?.sharedScaling))}, separate actorvfs instances ${formatScaling(Number(q.extra?.separateScaling))}; ` +
+        `shared scales ${q.value.toFixed(0)}% as well (target at least 90%: ${q.value >= 90 ? 'met' : 'not met'})${peers.length > 0 ? `; separate peers: ${peers.join(', ')}` : ''}`,
+    );
+  }
+  const pair = row('mutation-scaling', 'mkdir-rmdir-1t')?.cells.actorvfs;
+  if (pair !== undefined && pair.error === undefined && pair.opsPerSec !== undefined && pair.opsPerSec > 0) {
+    const perRequest = 1e6 / pair.opsPerSec / 2;
+    const rt = atomics?.p50Us !== undefined ? `; ${(perRequest / atomics.p50Us).toFixed(1)}× the Atomics round trip` : '';
+    out.push(`mkdir+rmdir from 1 worker: ${us(1e6 / pair.opsPerSec)} µs per pair, ${us(perRequest)} µs per request to the actor${rt}`);
+  }
+  return out;
+}
+
+function formatScaling(v: number): string {
+  return Number.isFinite(v) ? `×${v.toFixed(2)}` : '—';
+}

@@ -6,13 +6,14 @@
 
 import { PEERS, SUBJECTS, type ResultRecord } from '../types.js';
 import { formatRatio, formatUs, formatValue, powerOfTen } from './format.js';
-import { limitFractions, ratio, type Row, type Tables } from './rows.js';
+import { crossThreadSummary, limitFractions, ratio, type Row, type Tables } from './rows.js';
 
 const SECTION_TITLES: Record<string, string> = {
   metadata: 'Metadata (ops/s)',
   data: 'Data',
   scale: 'Scale: creates per second, per decade of N',
   memory: 'Memory (ratio: peer ÷ actorvfs)',
+  xthread: 'Cross-thread, shared mode (ratios of × rows: scaling ÷ the peer\'s scaling)',
 };
 
 export function rowLabel(row: Row): string {
@@ -53,6 +54,7 @@ function notes(tables: Tables): string[] {
     for (const s of SUBJECTS) {
       const r = row.cells[s];
       if (r?.note !== undefined && r.error === undefined && r.note.startsWith('partial')) out.push(`* ${s} ${row.form}: ${r.note}`);
+      if (r?.note !== undefined && r.error === undefined && r.note.startsWith('skipped')) out.push(`- ${r.title}: ${r.note}`);
     }
   }
   for (const f of tables.failures) out.push(`ERR ${f.task}: ${f.error}`);
@@ -66,6 +68,8 @@ export function textTable(tables: Tables): string {
   const out = tables.rows.length > 0 ? [fmt(g.head), widths.map((w) => '─'.repeat(w)).join('  ')] : [];
   for (const l of g.lines) out.push(typeof l === 'string' ? `\n${l}` : fmt(l));
   out.push(...limitsText(tables).map((l) => l));
+  const x = crossThreadSummary(tables);
+  if (x.length > 0) out.push('', 'Cross-thread, against the targets and the round trips', ...x.map((l) => `  ${l}`));
   const n = notes(tables);
   if (n.length > 0) out.push('', ...n);
   return out.join('\n');
@@ -108,6 +112,8 @@ export function markdownTable(tables: Tables): string {
     out.push('', '| actorvfs | MB/s | Limit | Fraction |', '|---|---:|---|---:|');
     for (const f of fr) out.push(`| ${esc(f.what)} | ${Math.round(f.value).toLocaleString('en-US')} | ${esc(f.limitTitle)} (${Math.round(f.limit).toLocaleString('en-US')} MB/s) | ${(100 * f.fraction).toFixed(0)}% |`);
   }
+  const x = crossThreadSummary(tables);
+  if (x.length > 0) out.push('', '**Cross-thread, against the targets and the round trips**', '', ...x.map((l) => `- ${esc(l)}`));
   const n = notes(tables);
   if (n.length > 0) out.push('', ...n.map((l) => `- ${esc(l)}`));
   return out.join('\n');

@@ -20,7 +20,7 @@ export interface ResultsFile {
   meta: RunMeta;
   records: ResultRecord[];
   /** actorvfs ÷ peer per row (above 1: actorvfs better), for tools that only want the gist. */
-  ratios: { row: string; form: string; param?: number; ratios: Record<string, number> }[];
+  ratios: { row: string; form: string; param?: number; variant?: string; ratios: Record<string, number> }[];
 }
 
 export function defaultOutDir(meta: RunMeta, root = 'results'): string {
@@ -34,7 +34,13 @@ export function writeResults(outDir: string, meta: RunMeta, records: ResultRecor
     schema: RESULTS_SCHEMA,
     meta,
     records,
-    ratios: tables.rows.map((r) => ({ row: `${r.section}/${r.case}`, form: r.form, ...(r.param !== undefined ? { param: r.param } : {}), ratios: ratios(r) })),
+    ratios: tables.rows.map((r) => ({
+      row: `${r.section}/${r.case}`,
+      form: r.form,
+      ...(r.param !== undefined ? { param: r.param } : {}),
+      ...(r.variant !== undefined ? { variant: r.variant } : {}),
+      ratios: ratios(r),
+    })),
   };
   const written = [join(outDir, 'results.json'), join(outDir, 'report.html'), join(outDir, 'results.md'), join(outDir, 'ratios.svg'), join(outDir, 'scaling.svg')];
   writeFileSync(written[0]!, `${JSON.stringify(file, null, 2)}\n`);

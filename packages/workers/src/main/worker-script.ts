@@ -13,21 +13,14 @@ export function workerScript(relative: string): URL {
 }
 
 /**
- * The parent's Node flags minus export conditions: a worker runs the built
- * files, so it must not resolve packages to their TypeScript sources (the
- * "source" condition a test runner may have set).
+ * The parent's Node flags a worker can take and should share: source maps,
+ * warnings, experimental features. Not export conditions (a worker runs the
+ * built files and must not resolve packages to their TypeScript sources, as
+ * the "source" condition a test runner sets would), not per-process or V8
+ * flags such as --expose-gc (Node refuses those for workers).
  */
 export function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const argv = process.execArgv;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--conditions' || a === '-C') {
-      i++;
-      continue;
-    }
-    if (a.startsWith('--conditions=')) continue;
-    out.push(a);
-  }
-  return out;
+  return process.execArgv.filter((a) => KEEP.some((k) => a === k || a.startsWith(`${k}=`)) || a.startsWith('--experimental-') || a.startsWith('--trace-'));
 }
+
+const KEEP = ['--enable-source-maps', '--no-warnings', '--no-deprecation', '--pending-deprecation', '--throw-deprecation', '--unhandled-rejections'];
