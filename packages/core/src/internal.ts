@@ -25,3 +25,6 @@ export { fsck, type FsckOptions, type FsckReport } from './store/fsck.js';
 export { Journal, J, newJournalBuffer, newRefsBuffer, rollbackJournal, releaseJournalLocks, dropJournalRefs, put, keep } from './store/journal.js';
 export { accessAllowed, inGroup } from './vfs/access.js';
 export { completeVector, noteLock } from './vnode/vops.js';
+export { journalRefs } from './store/journal.js';
+export { advlockPurge } from './tmpfs/advlock.js';
+export { I_USE, I_NLINK, I_GEN, iw } from './store/inode.js';

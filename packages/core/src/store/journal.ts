@@ -20,6 +20,11 @@
  *    thread lets go of its last lock, or, on an actor, when the answer to
  *    the request is marked in the request slot (an explicit transaction,
  *    `begin`/`end`): the Answered flag is the commit record.
+ *  - **Reuse within a transaction.** Memory taken from the allocator is
+ *    filled in without logging (a rollback gives it back, and free memory
+ *    holds nothing), except memory this same transaction freed: a rollback
+ *    brings that back to life with its old contents, so it is logged whole
+ *    when it is handed out again.
  *  - **Lock records.** Every lock taken goes through a record (store/lock.ts
  *    explains why record and lock cannot disagree), and every reference a
  *    thread keeps (open files, working directories) is counted in its
@@ -41,10 +46,12 @@
  * Undo entries are read backwards, so their tag comes last:
  *   word:  old value, index, TAG_WORD | segment
  *   range: n old values, n, first index, TAG_RANGE | segment
+ *   add:   delta, index, TAG_ADD | segment (undone by an atomic subtraction:
+ *          for words other threads change atomically at the same time)
  */
 
 import { iw, I_LOCK, I_USE, I_NLINK } from './inode.js';
-import { SB } from './layout.js';
+import { PAGE_SHIFT, PAGE_SIZE, SB, SEG_PAGE_BITS, SEG_PAGE_MASK } from './layout.js';
 import {
   RecState,
   REC_STATE_MASK,
@@ -79,6 +86,7 @@ export const enum LockKind {
 const TAG_SHIFT = 24;
 const TAG_WORD = 1 << TAG_SHIFT;
 const TAG_RANGE = 2 << TAG_SHIFT;
+const TAG_ADD = 3 << TAG_SHIFT;
 const SEG_MASK = (1 << TAG_SHIFT) - 1;
 
 /** A journal's initial and largest size in bytes. */
@@ -107,6 +115,9 @@ export class Journal {
   private deferred = 0;
   private depth = 0;
   private refs: Int32Array;
+  /** Pages and slab objects freed in this transaction (see "Reuse" above). */
+  private readonly freedPages = new Set<number>();
+  private readonly freedObjects = new Set<number>();
   private readonly refIndex = new Map<number, number>();
   private readonly freeRefs: number[] = [];
 
@@ -161,6 +172,23 @@ export class Journal {
     j[J.LEN] = n;
   }
 
+  /** Atomically add `delta` to word `idx` of segment `seg`; a rollback subtracts it again. */
+  add(st: Store, seg: number, idx: number, delta: number): void {
+    let n = this.len;
+    if (n + 3 > this.cap) this.grow(n + 3);
+    const j = this.j;
+    if (n === 0) j[J.STORE] = st.id;
+    else if (j[J.STORE] !== st.id) throw new Error('actorvfs: one transaction changed two stores');
+    const at = LOG + n;
+    j[at] = delta;
+    j[at + 1] = idx;
+    j[at + 2] = TAG_ADD | seg;
+    n += 3;
+    this.len = n;
+    j[J.LEN] = n;
+    Atomics.add(st.i32s[seg]!, idx, delta);
+  }
+
   private grow(need: number): void {
     let bytes = this.sab.byteLength;
     while ((bytes >> 2) - LOG < need) bytes *= 2;
@@ -168,6 +196,40 @@ export class Journal {
     this.sab.grow(bytes);
     this.j = new Int32Array(this.sab, 0, bytes >> 2);
     this.cap = this.j.length - LOG;
+  }
+
+  /** Page `pn` went back to the allocator in this transaction. */
+  pageFreed(pn: number): void {
+    this.freedPages.add(pn);
+  }
+
+  /** Slab object `ref` went back to its slab in this transaction. */
+  objectFreed(ref: number): void {
+    this.freedObjects.add(ref);
+  }
+
+  /** Page `pn` is handed out again: if this transaction freed it, note all of it. */
+  pageReused(st: Store, pn: number): void {
+    if (this.freedPages.size === 0 || !this.freedPages.delete(pn)) return;
+    this.range(st, pn >>> SEG_PAGE_BITS, (pn & SEG_PAGE_MASK) << (PAGE_SHIFT - 2), PAGE_SIZE >> 2);
+  }
+
+  /**
+   * Slab object `ref` of `bytes` is handed out again: if this transaction
+   * freed it, note all of it but words [skipFrom, skipTo) (an inode's lock
+   * and use words, which other threads change atomically at any time).
+   */
+  objectReused(st: Store, ref: number, bytes: number, skipFrom = 0, skipTo = 0): void {
+    if (this.freedObjects.size === 0 || !this.freedObjects.delete(ref)) return;
+    const seg = ref >>> 20;
+    const first = (ref & 0xfffff) << 2;
+    const words = bytes >> 2;
+    if (skipTo <= skipFrom) {
+      this.range(st, seg, first, words);
+      return;
+    }
+    this.range(st, seg, first, skipFrom);
+    this.range(st, seg, first + skipTo, words - skipTo);
   }
 
   /** Words of undo log in use. */
@@ -200,12 +262,28 @@ export class Journal {
     const j = this.j;
     j[J.LEN] = 0;
     this.len = 0;
+    if (this.freedPages.size > 0) this.freedPages.clear();
+    if (this.freedObjects.size > 0) this.freedObjects.clear();
     if (this.deferred === 0) return;
     for (let r = J.HELD; r < LOG; r += REC_WORDS) {
       if ((j[r]! & REC_STATE_MASK) !== RecState.Deferred) continue;
       this.release(r);
       this.deferred--;
     }
+  }
+
+  /**
+   * Undo everything logged in this transaction (an operation failed half
+   * way), then let deferred locks go. => the locks that protect the logged
+   * words are still held (two-phase locking guarantees it).
+   */
+  abort(): void {
+    if (this.len > 0) {
+      const st = this.stores.get(this.j[J.STORE]!);
+      if (st === undefined) throw new Error('actorvfs: abort of a transaction on an unknown store');
+      replay(this.j, this.len, st);
+    }
+    this.commit();
   }
 
   /** Commit now unless inside an explicit transaction (a long change reaching a consistent point). */
@@ -374,10 +452,17 @@ export class Journal {
     return last;
   }
 
-  /** Count a reference another thread (the actor) already added to the use word on our behalf. */
-  adoptRef(st: Store, ino: number): void {
+  /**
+   * Count a reference another thread (the actor) already added to the use
+   * word on our behalf, and store 0 into `handoff[index]` (the request slot
+   * that carried it goes back) together with it: the coordinator counts a
+   * dead thread's reference in one place or the other, never both.
+   */
+  adoptRef(st: Store, ino: number, handoff: Int32Array, index: number): void {
     const r = this.refRecord(st.id, ino);
-    this.refs[r + 2]!++;
+    const refs = this.refs;
+    Atomics.store(handoff, index, 0);
+    refs[r + 2]!++;
   }
 
   private refRecord(storeId: number, ino: number): number {
@@ -467,6 +552,13 @@ export function rollbackJournal(sab: SharedArrayBuffer, stores: ReadonlyMap<numb
   }
   const st = stores.get(j[J.STORE]!);
   if (st === undefined) throw new Error(`actorvfs recovery: journal names unknown store ${j[J.STORE]}`);
+  replay(j, len, st);
+  j[J.LEN] = 0;
+  return len;
+}
+
+/** Put back the `len` words of undo log in `j`, newest first. */
+function replay(j: Int32Array, len: number, st: Store): void {
   st.sync();
   let n = len;
   while (n > 0) {
@@ -474,8 +566,12 @@ export function rollbackJournal(sab: SharedArrayBuffer, stores: ReadonlyMap<numb
     const seg = tag & SEG_MASK;
     const idx = j[LOG + n - 2]!;
     const w = st.i32s[seg]!;
-    if ((tag & ~SEG_MASK) === TAG_WORD) {
+    const kind = tag & ~SEG_MASK;
+    if (kind === TAG_WORD) {
       w[idx] = j[LOG + n - 3]!;
+      n -= 3;
+    } else if (kind === TAG_ADD) {
+      Atomics.sub(w, idx, j[LOG + n - 3]!);
       n -= 3;
     } else {
       const count = j[LOG + n - 3]!;
@@ -484,8 +580,6 @@ export function rollbackJournal(sab: SharedArrayBuffer, stores: ReadonlyMap<numb
       n -= count + 3;
     }
   }
-  j[J.LEN] = 0;
-  return len;
 }
 
 /** Release every lock a dead thread's records show it held or waited for. => locks released. */
@@ -511,6 +605,17 @@ export function releaseJournalLocks(sab: SharedArrayBuffer, stores: ReadonlyMap<
     j[r] = RecState.Free;
   }
   return released;
+}
+
+/** The references a (dead) thread's table holds: (store id, ino, count). */
+export function journalRefs(refsSab: SharedArrayBuffer): { storeId: number; ino: number; count: number }[] {
+  const refs = new Int32Array(refsSab, 0, refsSab.byteLength >> 2);
+  const out: { storeId: number; ino: number; count: number }[] = [];
+  for (let k = 0; k < refs[0]!; k++) {
+    const r = 1 + k * 3;
+    if (refs[r + 2]! > 0) out.push({ storeId: refs[r]!, ino: refs[r + 1]!, count: refs[r + 2]! });
+  }
+  return out;
 }
 
 /**

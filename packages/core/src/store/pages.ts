@@ -45,6 +45,7 @@ export function pageAllocLocked(st: Store): number {
     const seg = head >>> SEG_PAGE_BITS;
     const link = (head & SEG_PAGE_MASK) << (PAGE_SHIFT - 2);
     keep(st, seg, link);
+    st.journal?.pageReused(st, head);
     sb[SB.FREE_HEAD] = st.i32s[seg]![link]!;
     sb[SB.FREE_COUNT]!--;
     sb[SB.PAGES_USED]!++;
@@ -67,6 +68,7 @@ export function pageAllocLocked(st: Store): number {
 export function pageFreeLocked(st: Store, pn: number): void {
   const sb = st.sb;
   put(st, pn >>> SEG_PAGE_BITS, (pn & SEG_PAGE_MASK) << (PAGE_SHIFT - 2), sb[SB.FREE_HEAD]!);
+  st.journal?.pageFreed(pn);
   sb[SB.FREE_HEAD] = pn;
   sb[SB.FREE_COUNT]!++;
   sb[SB.PAGES_USED]!--;

@@ -107,6 +107,8 @@ export function slabAlloc(st: Store, cls: number): number {
     let off = w[h + H_FREE]!;
     if (off !== 0) {
       keep(st, seg, h + (off >> 2));
+      // An inode's lock and use words (6..10) are never logged: see store/inode.ts.
+      st.journal?.objectReused(st, (pn << PAGE_PARA_SHIFT) + (off >> PARA_SHIFT), SLAB_SIZES[cls]!, cls === INODE_CLASS ? 6 : 0, cls === INODE_CLASS ? 11 : 0);
       put(st, seg, h + H_FREE, w[h + (off >> 2)]!);
     } else {
       off = w[h + H_BUMP]!;
@@ -148,6 +150,7 @@ export function slabFree(st: Store, ref: number): void {
   const wasFull = w[h + H_INUSE] === CAPACITY[cls];
   put(st, seg, h + (off >> 2), w[h + H_FREE]!);
   put(st, seg, h + H_FREE, off);
+  st.journal?.objectFreed(ref);
   const inuse = w[h + H_INUSE]! - 1;
   put(st, seg, h + H_INUSE, inuse);
   sb[SB.SLAB_INUSE + cls]!--;

@@ -218,6 +218,32 @@ function advExit(st: Store): void {
 }
 
 /**
+ * Remove every lock and wait registration of owners `owned` picks (those of
+ * a thread that died) from `vp` and from the store's waiter list, and wake
+ * whoever waits. => returns the locks removed. Not an op: the coordinator's
+ * recovery calls it.
+ */
+export function advlockPurge(vp: Vnode, owned: (owner: number) => boolean): number {
+  const fs = vp.mount.fs as Tmpfs;
+  if (fs.type !== 'tmpfs') return 0;
+  const st = fs.st;
+  advEnter(st);
+  try {
+    const recs = list(st, vp.ino);
+    const keep = recs.filter((r) => !owned(r.owner));
+    if (keep.length !== recs.length) store(st, vp.ino, keep, recs);
+    for (let cur = st.sb[SB.ADV_WAITERS]!; cur !== 0; ) {
+      const next = st.i32s[cur >>> 20]![rw(cur)]!;
+      if (owned(st.i32s[cur >>> 20]![rw(cur) + W_OWNER]!)) removeWaiter(st, cur);
+      cur = next;
+    }
+    return recs.length - keep.length;
+  } finally {
+    advExit(st);
+  }
+}
+
+/**
  * VOP_ADVLOCK. `owner` is the context id for POSIX locks, the open file
  * description id for flock. GetLk returns the first conflicting lock or null;
  * SetLk fails with EAGAIN on conflict; SetLkW waits (EDEADLK on a cycle).

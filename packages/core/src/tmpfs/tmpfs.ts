@@ -18,7 +18,6 @@ import { S_IFDIR, S_IFMT, S_IFREG, S_IFLNK, S_IFIFO, S_IFSOCK, S_IFCHR, S_IFBLK,
 import { D_PARENT, I_GEN, I_IFLAGS, I_LOCK, I_MODE, I_NLINK, I_USE, IF_MOUNTPOINT, iw } from '../store/inode.js';
 import { SB, PAGE_SIZE } from '../store/layout.js';
 import { rwEnterExclusive, rwEnterShared, rwExit, rwTryEnterExclusive, rwTryEnterShared, seqRead, seqValid } from '../store/lock.js';
-import { keep } from '../store/journal.js';
 import { pagesAvailable } from '../store/pages.js';
 import { Store, type StoreImage, type StoreOptions } from '../store/store.js';
 import { systemClock, type Clock } from '../vfs/clock.js';
@@ -144,13 +143,16 @@ export class Tmpfs implements MountedFs {
    * counted in the actor's table, and the requester adopts it (adoptRef).
    */
   refForCaller(vp: Vnode): void {
-    keep(this.st, vp.ino >>> 20, iw(vp.ino) + I_USE);
-    Atomics.add(this.st.i32s[vp.ino >>> 20]!, iw(vp.ino) + I_USE, 1);
+    const j = this.st.journal;
+    if (j !== null) j.add(this.st, vp.ino >>> 20, iw(vp.ino) + I_USE, 1);
+    else Atomics.add(this.st.i32s[vp.ino >>> 20]!, iw(vp.ino) + I_USE, 1);
   }
 
-  /** Count as this thread's a reference another thread took for it (refForCaller). */
-  adoptRef(vp: Vnode): void {
-    this.st.journal?.adoptRef(this.st, vp.ino);
+  /** Count as this thread's a reference another thread took for it (refForCaller), handing the slot back. */
+  adoptRef(vp: Vnode, handoff: Int32Array, index: number): void {
+    const j = this.st.journal;
+    if (j !== null) j.adoptRef(this.st, vp.ino, handoff, index);
+    else Atomics.store(handoff, index, 0);
   }
 
   isCurrent(vp: Vnode): boolean {

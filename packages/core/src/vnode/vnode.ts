@@ -136,6 +136,12 @@ export interface MountedFs {
   vget(mount: VnodeMount, ino: number): Vnode | null;
   /** Take/drop a reference on the node (its shared use count). */
   ref(vp: Vnode): void;
+  /**
+   * Shared mode: count as this thread's a reference another thread (the
+   * actor) took for it, and hand the request slot back (store 0 into
+   * `handoff[index]`) in the same step.
+   */
+  adoptRef?(vp: Vnode, handoff: Int32Array, index: number): void;
   /** Does the handle still name a live node (same generation)? */
   isCurrent(vp: Vnode): boolean;
   /** => returns true when the count reached zero (the caller runs inactive). */

@@ -81,22 +81,35 @@ export class ClientRing implements ActorLink {
         yield waitFor(wait, this.slotFreed, 0, Atomics.load(this.slotFreed, 0), false);
       }
     }
+    const state = (slotOffset(this.ring, k, this.slotBytes) >> 2) + S.STATE;
+    let handedBack = false;
     try {
       const base = this.encode(k, name, args, 0);
       this.ring_(base);
       const i32 = this.reg.i32;
-      const st = (base >> 2) + S.STATE;
       let wait: Wait | undefined;
       for (;;) {
-        const s = Atomics.load(i32, st);
+        const s = Atomics.load(i32, state);
         if (s === SlotState.Done) break;
         wait ??= newWait();
         wait.spin = ANSWER_SPIN;
-        yield waitFor(wait, i32, st, s, false);
+        yield waitFor(wait, i32, state, s, false);
       }
-      return this.decodeAnswer(name, base, args);
+      const answer = this.decodeAnswer(name, base, args);
+      if (name === 'create') {
+        // The actor referenced the new node for us. Count it as this
+        // thread's in the same breath as handing the slot back: the
+        // coordinator drops the reference of a dead thread's create answer
+        // only while the slot still holds it.
+        const vp = answer as Vnode;
+        if (vp.mount.fs.adoptRef !== undefined) {
+          vp.mount.fs.adoptRef(vp, this.reg.i32, state);
+          handedBack = true;
+        }
+      }
+      return answer;
     } finally {
-      Atomics.store(this.reg.i32, (slotOffset(this.ring, k, this.slotBytes) >> 2) + S.STATE, SlotState.Free);
+      if (!handedBack) Atomics.store(this.reg.i32, state, SlotState.Free);
       if (k !== 0) {
         this.free.push(k);
         Atomics.add(this.slotFreed, 0, 1);

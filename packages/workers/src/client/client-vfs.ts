@@ -10,7 +10,10 @@
 
 import {
   Errno,
+  Journal,
   Kernel,
+  I_NLINK,
+  I_USE,
   SB,
   Tmpfs,
   createNodeFs,
@@ -20,6 +23,7 @@ import {
   systemClock,
   type ContextOptions,
   type Mount,
+  type Store,
   type MountedFs,
   type Vnode,
 } from '@actorvfs/core/internal';
@@ -35,6 +39,7 @@ import {
   MAX_THREADS,
   MountKind,
   MountState,
+  ID_THREAD_SHIFT,
   R,
   Registry,
   T,
@@ -52,12 +57,17 @@ export interface SharedVfsHandle {
   registry: SharedArrayBuffer;
   /** Every store region (root tmpfs, later mounts, spares). */
   regions: SharedArrayBuffer[];
+  /** Per thread slot: its journal and its reference table (store/journal.ts). */
+  journals: SharedArrayBuffer[];
+  refs: SharedArrayBuffer[];
 }
 
 export class ClientVfs implements VnodeResolver {
   readonly reg: Registry;
   readonly tid: number;
   readonly kernel: Kernel;
+  /** What this thread changes and holds, where the coordinator finds it if the thread dies. */
+  readonly journal: Journal;
   private mountsGen = -1;
   private readonly byId = new Map<number, Mount>();
   private readonly rings = new Map<number, ClientRing>();
@@ -69,10 +79,14 @@ export class ClientVfs implements VnodeResolver {
   ) {
     this.reg = Registry.open(handle.registry);
     this.tid = claimThread(this.reg, kind);
+    this.journal = new Journal(handle.journals[this.tid]!, handle.refs[this.tid]!, this.tid);
     const rootSlot = findMount(this.reg, (b) => this.reg.i32[b + M.PARENT] === 0);
     const rootId = this.reg.i32[rootSlot + M.ID]!;
     const root = this.tmpfsOf(rootSlot);
-    this.kernel = new Kernel(root, systemClock, () => root.st.nextId(), rootId);
+    let nextId = 0;
+    const idBase = (this.tid + 1) << ID_THREAD_SHIFT;
+    const newId = (): number => idBase + (nextId = (nextId + 1) & ((1 << ID_THREAD_SHIFT) - 1) || 1);
+    this.kernel = new Kernel(root, systemClock, newId, rootId);
     this.byId.set(rootId, this.kernel.rootMount);
     this.kernel.rootMount.actor = this.ring(this.reg.i32[rootSlot + M.ACTOR]!);
     this.kernel.rootMount.readonly = this.reg.i32[rootSlot + M.READONLY] === 1;
@@ -99,6 +113,8 @@ export class ClientVfs implements VnodeResolver {
       atime: i32[slot + M.ATIME] === 1 ? 'noatime' : 'relatime',
     });
     fs.tid = this.tid;
+    fs.st.id = i32[slot + M.ID]!;
+    fs.st.useJournal(this.journal);
     return fs;
   }
 
@@ -169,6 +185,45 @@ export class ClientVfs implements VnodeResolver {
     const kind = this.reg.i32[slot + M.KIND];
     if (kind === MountKind.Tmpfs) return this.tmpfsOf(slot);
     throw new Error(`actorvfs: mount kind ${kind} is not supported in this thread yet`);
+  }
+
+  /** The stores of this thread's tmpfs mounts, by mount id (recovery). */
+  stores(): Map<number, Store> {
+    const out = new Map<number, Store>();
+    for (const [id, m] of this.byId) if (m.fs instanceof Tmpfs) out.set(id, m.fs.st);
+    return out;
+  }
+
+  /** A handle on node `ino` of mount `mountId`, or null if it is gone. */
+  vnodeIn(mountId: number, ino: number): Vnode | null {
+    const m = this.byId.get(mountId);
+    return m === undefined ? null : m.fs.vget(m, ino);
+  }
+
+  /**
+   * Have the mount's actor reclaim node `ino` if it has no link and no
+   * reference left (after a dead thread's references were dropped).
+   * => true if a reclaim was asked for.
+   */
+  reclaim(mountId: number, ino: number): boolean {
+    const m = this.byId.get(mountId);
+    const vp = m === undefined ? null : m.fs.vget(m, ino);
+    if (m === undefined || vp === null || m.actor === null) return false;
+    m.actor.post('inactive', [vp]);
+    return true;
+  }
+
+  /** Drop one reference on `ino` that nobody counts (a dead thread's unread create answer). => true if reclaimed. */
+  dropRef(mountId: number, ino: number): boolean {
+    const m = this.byId.get(mountId);
+    if (m === undefined || !(m.fs instanceof Tmpfs)) return false;
+    const st = m.fs.st;
+    st.sync();
+    const w = st.i32s[ino >>> 20];
+    if (w === undefined) return false;
+    const b = (ino & 0xfffff) << 2;
+    if (Atomics.sub(w, b + I_USE, 1) === 1 && w[b + I_NLINK] === 0) return this.reclaim(mountId, ino);
+    return false;
   }
 
   /** A context ("process") acting as `cred`, with Node's fs API. */

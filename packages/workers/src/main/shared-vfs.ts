@@ -7,7 +7,7 @@
 
 import { wrap, type Remote } from 'comlink';
 import { Worker } from 'node:worker_threads';
-import { SB, Store, Tmpfs, fail, lookupDir, mutexEnter, mutexExit, toVfsError, type TmpfsOptions, type Vnode } from '@actorvfs/core/internal';
+import { SB, Store, Tmpfs, fail, lookupDir, mutexEnter, mutexExit, newJournalBuffer, newRefsBuffer, toVfsError, type TmpfsOptions, type Vnode } from '@actorvfs/core/internal';
 import type { VfsFs } from '@actorvfs/core';
 import { ClientVfs, bumpThreads, claimThread, findMount, giveRingLocked, type ContextOptions, type SharedVfsHandle } from '../client/client-vfs.js';
 import { portEndpoint, type ActorControl, type ActorStart } from '../protocol/control.js';
@@ -31,6 +31,7 @@ import {
 } from '../protocol/registry.js';
 import { DEFAULT_RING_SLOTS, TMPFS_SLOT_BYTES } from '../protocol/ring.js';
 import { workerExecArgv, workerScript } from './worker-script.js';
+import { Recovery, markDead, type RecoveryReport } from './recovery.js';
 
 export interface SharedVfsOptions extends Omit<TmpfsOptions, 'clock' | 'regions'> {
   /** umask of `svfs.fs`. Default 0o022. */
@@ -67,6 +68,15 @@ export class SharedVfs {
   /** Which store regions hold a mounted tmpfs. */
   private readonly regionUsed: boolean[];
   private readonly ringSlots: number;
+  private readonly journals: SharedArrayBuffer[];
+  private readonly refs: SharedArrayBuffer[];
+  private readonly recovery: Recovery;
+  /** Recoveries of dead client threads still settling their rings. */
+  private readonly settling = new Set<Promise<void>>();
+  private readonly onWorker = (w: Worker): void => {
+    const nodeId = w.threadId;
+    w.once('exit', () => this.onThreadExit(nodeId));
+  };
 
   private constructor(
     private readonly regions: SharedArrayBuffer[],
@@ -76,8 +86,13 @@ export class SharedVfs {
     this.reg = reg;
     this.regionUsed = regions.map((_, i) => i < reg.i32[mountBase(0) + M.REGION_COUNT]!);
     this.ringSlots = options.ringSlots ?? DEFAULT_RING_SLOTS;
+    this.journals = Array.from({ length: MAX_THREADS }, () => newJournalBuffer());
+    this.refs = Array.from({ length: MAX_THREADS }, () => newRefsBuffer());
     this.client = new ClientVfs(this.handle(), ThreadKind.Coordinator);
     this.fs = this.client.context({ uid: 0, gid: 0, groups: [0], umask: options.umask ?? 0o022 });
+    this.recovery = new Recovery(reg, this.handle(), this.client);
+    // Threads this thread starts from now on: when one ends, release what it held.
+    process.on('worker', this.onWorker);
   }
 
   static async create(options: SharedVfsOptions = {}): Promise<SharedVfs> {
@@ -105,7 +120,7 @@ export class SharedVfs {
 
   /** What another thread passes to attach(). Structured-cloneable; post it to any number of threads. */
   handle(): SharedVfsHandle {
-    return { registry: this.reg.sab, regions: this.regions };
+    return { registry: this.reg.sab, regions: this.regions, journals: this.journals, refs: this.refs };
   }
 
   /** The file system as seen by another user in this thread. */
@@ -117,7 +132,7 @@ export class SharedVfs {
   private async startActor(index: number, mountId: number): Promise<void> {
     const tid = claimThread(this.reg, ThreadKind.Actor);
     this.reg.i32[actorBase(index) + A.TID] = tid;
-    const start: ActorStart = { registry: this.reg.sab, regions: this.regions, actor: index, tid, mountId };
+    const start: ActorStart = { registry: this.reg.sab, regions: this.regions, actor: index, tid, mountId, journal: this.journals[tid]!, refs: this.refs[tid]! };
     const worker = new Worker(workerScript('worker/actor-entry.js'), { workerData: start, execArgv: workerExecArgv() });
     const control = wrap<ActorControl>(portEndpoint(worker));
     const previous = this.actors.get(index);
@@ -143,10 +158,15 @@ export class SharedVfs {
       Atomics.store(this.reg.i32, actorBase(h.index) + A.STATE, ActorState.Stopped);
       return;
     }
-    // Recovery of what the actor held comes with the crash-safety work; for
-    // now the slot is given back and a new actor takes over its rings.
+    // Put the store back as before the request it had in hand (or keep that
+    // request's result if it had committed), release its locks, answer or
+    // requeue what it had taken, then start a new actor on the same rings.
     Atomics.store(this.reg.i32, actorBase(h.index) + A.STATE, ActorState.Recovering);
     const tid = this.reg.i32[actorBase(h.index) + A.TID]!;
+    markDead(this.reg, tid);
+    const report = this.recovery.recoverThread(tid);
+    this.recovery.fixActorRings(h.index, report);
+    this.recovery.reports.push(report);
     Atomics.store(this.reg.i32, threadBase(tid) + T.STATE, ThreadState.Free);
     Atomics.add(this.reg.i32, actorBase(h.index) + A.RESTARTS, 1);
     h.restarts++;
@@ -301,10 +321,46 @@ export class SharedVfs {
     return out;
   }
 
+  /**
+   * A worker thread started from this thread ended: recover every thread
+   * slot it had attached with (its locks, references, unfinished change).
+   */
+  private onThreadExit(nodeId: number): void {
+    if (this.closed) return;
+    const i32 = this.reg.i32;
+    for (let t = 0; t < MAX_THREADS; t++) {
+      const b = threadBase(t);
+      if (Atomics.load(i32, b + T.STATE) !== ThreadState.Live || i32[b + T.NODE_ID] !== nodeId || i32[b + T.KIND] !== ThreadKind.Client) continue;
+      markDead(this.reg, t);
+      const report = this.recovery.recoverThread(t);
+      const done = this.recovery
+        .settleClientRings(t, report)
+        .then(() => {
+          this.recovery.reports.push(report);
+          Atomics.store(this.reg.i32, threadBase(t) + T.STATE, ThreadState.Free);
+          bumpThreads(this.reg);
+        })
+        .catch((e: unknown) => process.emitWarning(`actorvfs: recovery of thread ${t} failed: ${String(e)}`))
+        .finally(() => this.settling.delete(done));
+      this.settling.add(done);
+    }
+  }
+
+  /** Resolves when the recovery of every thread that has died so far is complete. */
+  async settled(): Promise<void> {
+    while (this.settling.size > 0) await Promise.all([...this.settling]);
+  }
+
+  /** What each recovery so far released (for statistics and tests). */
+  recoveries(): readonly RecoveryReport[] {
+    return this.recovery.reports;
+  }
+
   /** Stop every actor and leave: threads still attached get EIO from then on. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    process.off('worker', this.onWorker);
     Atomics.store(this.reg.i32, R.CLOSING, 1);
     bumpThreads(this.reg);
     await Promise.all(

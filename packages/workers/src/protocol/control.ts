@@ -16,6 +16,9 @@ export interface ActorStart {
   actor: number;
   tid: number;
   mountId: number;
+  /** The actor's journal and reference table (its thread slot's). */
+  journal: SharedArrayBuffer;
+  refs: SharedArrayBuffer;
 }
 
 /** What the coordinator can ask an actor (comlink). */

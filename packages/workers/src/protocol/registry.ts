@@ -1,7 +1,8 @@
 /**
  * The registry: the one growable SharedArrayBuffer that ties a shared file
  * system together. Every thread that attaches finds everything else here:
- * the thread table (who is attached, what locks and references each holds),
+ * the thread table (who is attached, and its request rings; what each
+ * thread holds is in its journal, store/journal.ts),
  * the actor table (doorbells), the mount table, and the request rings.
  * Imported by both sides (main/, worker/, client/); imports neither.
  *
@@ -72,21 +73,7 @@ export const T = {
   EPOCH: 3,
   /** Byte offset of this thread's ring to each actor (0: none), MAX_ACTORS words. */
   RINGS: 4,
-  /** Undo log: byte offset and capacity (entries) of this thread's log. */
-  UNDO: 20,
-  UNDO_CAP: 21,
-  /** Held vnode locks: count, then HELD_MAX records of (mount id, ino, mode). */
-  HELD_COUNT: 24,
-  HELD: 25,
-  /** Held references (open files, cwd): table offset (bytes), capacity. */
-  REFS: 60,
-  REFS_CAP: 61,
-  /** Magazine of free pages per mount for data writes: offset, capacity. */
-  MAGAZINE: 62,
-  MAGAZINE_CAP: 63,
 } as const;
-export const HELD_MAX = 10;
-export const HELD_RECORD = 3;
 
 export const enum ThreadState {
   Free = 0,
@@ -94,6 +81,13 @@ export const enum ThreadState {
   /** Died; the coordinator is releasing what it held. */
   Dead = 2,
 }
+
+/**
+ * Ids a thread hands out (context pids, open-file ids: the owners of its
+ * advisory locks) carry its slot in their top bits, so the coordinator can
+ * tell a dead thread's locks from everyone else's.
+ */
+export const ID_THREAD_SHIFT = 24;
 
 export const enum ThreadKind {
   Client = 1,

@@ -46,6 +46,8 @@ export const enum SlotFlags {
 }
 
 export const DEFAULT_RING_SLOTS = 8;
+/** A request in hand when its actor died this many times is answered EIO instead of run again. */
+export const MAX_ATTEMPTS = 3;
 /** Payload bytes of a tmpfs actor's slots: names, a symlink target, attributes. */
 export const TMPFS_SLOT_BYTES = 8192 - SLOT_HEADER_BYTES;
 /** Payload bytes of a remote file system's slots: data moves through them. */

@@ -12,12 +12,12 @@
  * the control plane (comlink) in between.
  */
 
-import { ERRNO, Errno, Tmpfs, VnodeCache, pageFree, type MountedFs, type Vnode, type VnodeMount } from '@actorvfs/core/internal';
+import { ERRNO, Errno, Journal, Tmpfs, VnodeCache, pageFree, type MountedFs, type Vnode, type VnodeMount } from '@actorvfs/core/internal';
 import type { ActorStart, ActorStats } from '../protocol/control.js';
 import { Decoder, Encoder, type WireAttr, type WireVnode } from '../protocol/codec.js';
 import { OP_CODE, opName, wireArgs, type WireOp, type WireVop } from '../protocol/ops.js';
 import { A, M, MAX_THREADS, MountState, R, Registry, T, ThreadState, actorBase, mountBase, threadBase } from '../protocol/registry.js';
-import { S, SLOT_HEADER_BYTES, SlotFlags, SlotState, slotOffset } from '../protocol/ring.js';
+import { MAX_ATTEMPTS, S, SLOT_HEADER_BYTES, SlotFlags, SlotState, slotOffset } from '../protocol/ring.js';
 
 interface RingRef {
   tid: number;
@@ -44,6 +44,8 @@ export class Actor {
   private served = 0;
   /** Retired inode pages and the epoch each was retired at: (page, epoch) pairs. */
   private limbo: number[] = [];
+  /** Every change this actor makes is a transaction in it (one per request). */
+  private readonly journal: Journal;
 
   constructor(readonly start: ActorStart) {
     this.reg = Registry.open(start.registry);
@@ -57,6 +59,9 @@ export class Actor {
     const count = i32[m + M.REGION_COUNT]!;
     const tmpfs = Tmpfs.attach({ store: { regions: start.regions.slice(first, first + count) }, atime: i32[m + M.ATIME] === 1 ? 'noatime' : 'relatime' });
     tmpfs.tid = start.tid;
+    tmpfs.st.id = start.mountId;
+    this.journal = new Journal(start.journal, start.refs, start.tid);
+    tmpfs.st.useJournal(this.journal);
     tmpfs.st.retire = (pn) => this.limbo.push(pn, Atomics.add(this.reg.i32, R.EPOCH, 1));
     this.fs = tmpfs;
     this.mount = { id: start.mountId, fs: tmpfs, readonly: false, cache: new VnodeCache() };
@@ -161,16 +166,27 @@ export class Actor {
     this.rings = rings;
   }
 
+  /**
+   * Serve one request as one transaction: begin, run the op, write the
+   * answer, mark it Answered (the commit record: from here on a recovery
+   * keeps what the op did), commit. A failed op is rolled back here, so a
+   * failure changes nothing. A request that was in hand at MAX_ATTEMPTS
+   * actor deaths is answered EIO without running it again.
+   */
   private serve(base: number): void {
     const i32 = this.reg.i32;
     const h = base >> 2;
-    Atomics.store(i32, h + S.STATE, SlotState.Busy);
-    i32[h + S.ATTEMPTS]!++;
+    // The coordinator may cancel a dead client's request: whoever swaps first has it.
+    if (Atomics.compareExchange(i32, h + S.STATE, SlotState.Request, SlotState.Busy) !== SlotState.Request) return;
+    const attempts = ++i32[h + S.ATTEMPTS]!;
     const name = opName(i32[h + S.OP]!);
     let status = 0;
     const payload = base + SLOT_HEADER_BYTES;
+    const limboMark = this.limbo.length;
+    this.journal.begin(base);
     try {
       if (name === undefined) throw new Errno('ENOSYS');
+      if (attempts > MAX_ATTEMPTS) throw new Errno('EIO');
       const answer = this.exec(name, payload);
       const enc = this.enc.reset(this.view, this.reg.u8, payload, this.slotBytes);
       if (answer !== null && typeof answer === 'object' && 'ino' in answer) enc.vnode(answer as WireVnode);
@@ -179,10 +195,13 @@ export class Actor {
     } catch (e) {
       status = e instanceof Errno ? ERRNO[e.code] : ERRNO.EIO;
       if (!(e instanceof Errno)) process.emitWarning(`actorvfs actor: ${name ?? 'op'} failed: ${(e as Error)?.stack ?? String(e)}`);
+      this.journal.abort();
+      this.limbo.length = limboMark;
     }
     i32[h + S.STATUS] = status;
     const noReply = (i32[h + S.FLAGS]! & SlotFlags.NoReply) !== 0;
     i32[h + S.FLAGS] = i32[h + S.FLAGS]! | SlotFlags.Answered;
+    this.journal.end();
     this.served++;
     Atomics.add(i32, actorBase(this.start.actor) + A.SERVED, 1);
     Atomics.store(i32, h + S.STATE, noReply ? SlotState.Free : SlotState.Done);
