@@ -26,4 +26,5 @@ export {
 } from './fs/index.js';
 export type { Clock } from './vfs/clock.js';
 export type { MountOptions } from './vfs/mount.js';
+export type { MountedFs, SharedFsSpec } from './vnode/vnode.js';
 export * as constants from './constants.js';

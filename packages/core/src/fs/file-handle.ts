@@ -18,12 +18,17 @@
  *     { type, start, length, pid }, or null.
  *   handle.flock('sh' | 'ex' | 'un', { wait = false })
  *     flock(2) whole-file lock, owned by this open file description.
+ *
+ * and for streams (portals):
+ *
+ *   handle.poll(events = POLLIN, { timeout })  poll(2): the ready events, 0 on timeout
+ *   handle.setNonBlocking(enabled = true)      fcntl(F_SETFL, O_NONBLOCK)
  */
 
 import { Buffer } from 'node:buffer';
 import { EventEmitter } from 'node:events';
 import { createInterface, type Interface } from 'node:readline';
-import { F_RDLCK, F_UNLCK, F_WRLCK, LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN, SEEK_SET } from '../constants.js';
+import { F_RDLCK, F_UNLCK, F_WRLCK, LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN, O_NONBLOCK, POLLIN, SEEK_SET } from '../constants.js';
 import type { RecordLock } from '../vfs/sys.js';
 import { runAsync } from '../vfs/wait.js';
 import { drive, type Ctx } from './ctx.js';
@@ -357,6 +362,38 @@ export class FileHandle extends EventEmitter {
       if (options !== undefined) validateObject(options, 'options');
       if (options?.wait !== true) op |= LOCK_NB;
       return drive(() => this.#c.sys.flock(fd, op), 'flock');
+    });
+  }
+
+  /**
+   * poll(2) on this file (extension): resolves with the ready events among
+   * `events` (constants POLLIN, POLLOUT; POLLERR and POLLHUP are always
+   * reported), or 0 once `timeout` ms passed. Files that never block are
+   * ready at once; streams (portals, FIFOs of other file systems) wait.
+   */
+  poll(events: number = POLLIN, options?: { timeout?: number }): Promise<number> {
+    return this.#call('poll', (fd) => {
+      const ev = validateInteger(events, 'events', 0);
+      if (options !== undefined) validateObject(options, 'options');
+      const t = options?.timeout;
+      const timeoutMs = t === undefined || t === Infinity ? Infinity : validateInteger(t, 'options.timeout', 0);
+      return drive(() => this.#c.sys.poll(fd, ev, timeoutMs), 'poll');
+    });
+  }
+
+  /**
+   * fcntl(F_SETFL, O_NONBLOCK) (extension): with `enabled`, a read or write
+   * that would have to wait fails with EAGAIN instead.
+   */
+  setNonBlocking(enabled = true): Promise<void> {
+    return this.#call('fcntl', async (fd) => {
+      if (typeof enabled !== 'boolean') throw errInvalidArgValue('enabled', enabled, 'must be a boolean');
+      try {
+        const flags = this.#c.sys.fdFlags(fd);
+        this.#c.sys.setFdFlags(fd, enabled ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
+      } catch (e) {
+        throw uvError(e, 'fcntl', undefined, undefined, this.setNonBlocking);
+      }
     });
   }
 

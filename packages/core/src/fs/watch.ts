@@ -9,9 +9,11 @@
  * listeners with (current, previous) when ctime, mtime, size, mode, uid,
  * gid, ino, dev or birthtime change (zeroed stats while the file is
  * missing). Timers here are unref'd and `persistent` is accepted but has no
- * effect: only this process (and its workers) can change an in-memory tree,
- * so a watcher alone never keeps the process alive. `ref()`/`unref()` exist
- * and return the watcher.
+ * effect: in a file system of one thread nothing else can change the tree,
+ * so a watcher alone never keeps the process alive. (In shared mode a thread
+ * that watches anything stays alive while it does: other threads may change
+ * what it watches; see workers' watch-ring.ts.) `ref()`/`unref()` exist and
+ * return the watcher.
  */
 
 import type { Buffer } from 'node:buffer';

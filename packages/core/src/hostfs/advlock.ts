@@ -60,6 +60,14 @@ export class AdvLocks {
     if (this.byIno.delete(ino)) Atomics.add(this.seq, 0, 1);
   }
 
+  /** Release every lock whose owner passes `test` (shared mode: a dead thread's). */
+  purge(test: (owner: number) => boolean): void {
+    for (const [ino, locks] of this.byIno) {
+      const kept = locks.filter((l) => !test(l.owner));
+      if (kept.length !== locks.length) this.set(ino, kept);
+    }
+  }
+
   wouldDeadlock(owner: number, blocker: number): boolean {
     let b: number | undefined = blocker;
     for (let i = 0; i < MAX_CHAIN && b !== undefined; i++) {

@@ -22,7 +22,7 @@
 import { NAME_MAX } from '../constants.js';
 import { fail, toVfsError } from '../errno.js';
 import type { StatFs } from '../vfs/sys.js';
-import { Vnode, VType, type MountedFs, type VnodeMount, type VopVector } from '../vnode/vnode.js';
+import { Vnode, VType, type MountedFs, type SharedFsSpec, type VnodeMount, type VopVector } from '../vnode/vnode.js';
 import { noteLock } from '../vnode/vops.js';
 import { AdvLocks } from './advlock.js';
 import { DirCache } from './dircache.js';
@@ -41,6 +41,10 @@ export interface HostWindow {
 
 export class HostFs implements MountedFs {
   readonly type = 'hostfs';
+  /** Shared mode: one actor thread rebuilds it from the options and serves every thread. */
+  get shared(): SharedFsSpec {
+    return { mode: 'actor', module: '@actorvfs/core', export: 'hostFs', options: this.options };
+  }
   /** Normalised options: `hostFs(this.options)` maps the same thing (shared mode rebuilds with it). */
   readonly options: Readonly<NormalizedHostFsOptions>;
   /** Refuse every change with EROFS. */
@@ -188,6 +192,10 @@ export class HostFs implements MountedFs {
       namemax: NAME_MAX,
       flags: this.readonly ? ST_RDONLY : 0,
     };
+  }
+
+  purgeOwners(test: (owner: number) => boolean): void {
+    this.locks.purge(test);
   }
 
   busy(): boolean {

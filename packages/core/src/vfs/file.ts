@@ -28,7 +28,8 @@ export class OpenFile implements FileRef {
 
   constructor(
     readonly vp: Vnode,
-    readonly flags: number,
+    /** Open flags; O_APPEND and O_NONBLOCK change with fcntl(F_SETFL). */
+    public flags: number,
     readonly id: number,
     readonly cred: Cred,
     /** Directory and name it was opened by, for watch events ("change" of name in dir); a handle, not a reference. */

@@ -18,6 +18,9 @@
  * escapes a context's root, not even through absolute symlinks) and at a
  * mount's root as ".." of the covered directory.
  *
+ * A file system that sets `lookupRest` (the portal) gets the whole rest of
+ * the path as one name from its directories, and that lookup ends the walk.
+ *
  * Limits: ENAMETOOLONG for a component over NAME_MAX (255) bytes or a path
  * of PATH_MAX (4096) bytes or more; ENOENT for the empty path; ENOTDIR when
  * a non-directory is used as a directory.
@@ -112,13 +115,24 @@ export function namei(ctx: NameiContext, path: string, flags: number, nd: Nameid
     }
     let j = rest.indexOf('/', i);
     if (j < 0) j = n;
-    const comp = i === 0 && j === n ? rest : rest.slice(i, j);
+    let comp = i === 0 && j === n ? rest : rest.slice(i, j);
     let k = j;
     while (k < n && rest.charCodeAt(k) === SLASH) k++;
-    const isLast = k === n;
-    const trailing = isLast && j < n;
+    let isLast = k === n;
+    let trailing = isLast && j < n;
+    let compLen: number;
+    if (dir.mount.fs.lookupRest === true && dir.type === VType.Dir && comp !== '.' && comp !== '..') {
+      // The file system takes the rest of the path, as it is, for one name.
+      comp = rest.slice(i);
+      k = n;
+      isLast = true;
+      trailing = false;
+      compLen = utf8Length(comp);
+      if (compLen >= PATH_MAX) throw fail('ENAMETOOLONG');
+    } else {
+      compLen = componentLength(comp);
+    }
     i = k;
-    const compLen = componentLength(comp);
     if (dir.type !== VType.Dir) throw fail('ENOTDIR');
 
     let child: Vnode | null;

@@ -11,7 +11,7 @@ import type { MountTable } from './mount.js';
 import { FdTable, type OpenFile } from './file.js';
 import { Nameidata, type NameiContext } from './namei.js';
 import type { Cred, DirEntry, RecordLock, StatBuf, StatFs, Sys, WatchEvent, Watcher } from './sys.js';
-import { WouldBlock, restartable, runSync, type Op } from './wait.js';
+import { WouldBlock, enterStep, leaveStep, restartable, runSync, type Op, type Replay } from './wait.js';
 import * as attr from './sys-attr.js';
 import * as dir from './sys-dir.js';
 import * as io from './sys-io.js';
@@ -82,39 +82,60 @@ export class Proc implements Sys, NameiContext {
     return this.guard(this.statOp(path, out));
   }
   private *statOp(path: string, out: StatBuf): Op<void> {
+    let r: Replay | null = null;
     for (;;) {
+      let blocked: WouldBlock;
+      const saved = enterStep(r);
       try {
         return attr.stat(this, path, out, true);
       } catch (e) {
         if (!(e instanceof WouldBlock)) throw e;
-        yield* e.wait;
+        blocked = e;
+      } finally {
+        leaveStep(saved);
       }
+      r = blocked.replay;
+      yield* blocked.wait;
     }
   }
   lstat(path: string, out: StatBuf): Op<void> {
     return this.guard(this.lstatOp(path, out));
   }
   private *lstatOp(path: string, out: StatBuf): Op<void> {
+    let r: Replay | null = null;
     for (;;) {
+      let blocked: WouldBlock;
+      const saved = enterStep(r);
       try {
         return attr.stat(this, path, out, false);
       } catch (e) {
         if (!(e instanceof WouldBlock)) throw e;
-        yield* e.wait;
+        blocked = e;
+      } finally {
+        leaveStep(saved);
       }
+      r = blocked.replay;
+      yield* blocked.wait;
     }
   }
   fstat(fd: number, out: StatBuf): Op<void> {
     return this.guard(this.fstatOp(fd, out));
   }
   private *fstatOp(fd: number, out: StatBuf): Op<void> {
+    let r: Replay | null = null;
     for (;;) {
+      let blocked: WouldBlock;
+      const saved = enterStep(r);
       try {
         return attr.fstat(this, fd, out);
       } catch (e) {
         if (!(e instanceof WouldBlock)) throw e;
-        yield* e.wait;
+        blocked = e;
+      } finally {
+        leaveStep(saved);
       }
+      r = blocked.replay;
+      yield* blocked.wait;
     }
   }
   access(path: string, mode: number): Op<void> {
@@ -239,6 +260,12 @@ export class Proc implements Sys, NameiContext {
   }
   fdFlags(fd: number): number {
     return this.file(fd).flags;
+  }
+  setFdFlags(fd: number, flags: number): void {
+    io.setFdFlags(this, fd, flags);
+  }
+  poll(fd: number, events: number, timeoutMs: number): Op<number> {
+    return this.guard(io.poll(this, fd, events, timeoutMs));
   }
 
   // ---- directories

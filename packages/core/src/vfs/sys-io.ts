@@ -11,6 +11,7 @@ import {
   O_DIRECTORY,
   O_EXCL,
   O_NOFOLLOW,
+  O_NONBLOCK,
   O_RDONLY,
   O_RDWR,
   O_TRUNC,
@@ -253,6 +254,20 @@ export function lseek(p: Proc, fd: number, offset: number, whence: number): numb
 export function* fsync(p: Proc, fd: number): Op<void> {
   const file = p.file(fd);
   yield* file.vp.ops.fsync(file.vp, file);
+}
+
+/** fcntl(F_SETFL): only O_APPEND and O_NONBLOCK change, as on Linux (for the flags we know). */
+export function setFdFlags(p: Proc, fd: number, flags: number): void {
+  const file = p.file(fd);
+  const settable = O_APPEND | O_NONBLOCK;
+  file.flags = (file.flags & ~settable) | (flags & settable);
+}
+
+/** poll(2) on one descriptor. => the ready events, 0 after timeoutMs. */
+export function* poll(p: Proc, fd: number, events: number, timeoutMs: number): Op<number> {
+  const file = p.file(fd);
+  const vp = file.vp;
+  return yield* vp.ops.poll(vp, file, events, timeoutMs);
 }
 
 export function dup(p: Proc, fd: number): number {

@@ -163,6 +163,10 @@ export interface Sys {
   copyFileRange(fdIn: number, posIn: number, fdOut: number, posOut: number, len: number): Op<number>;
   /** Open flags of a descriptor (F_GETFL). */
   fdFlags(fd: number): number;
+  /** fcntl(F_SETFL): set the O_APPEND and O_NONBLOCK flags of the open file (the others are kept). */
+  setFdFlags(fd: number, flags: number): void;
+  /** poll(2) on one descriptor: the ready events among `events` (plus POLLERR/POLLHUP), 0 after timeoutMs (Infinity: no limit). */
+  poll(fd: number, events: number, timeoutMs: number): Op<number>;
 
   // ---- directories
   /** Read up to `max` entries of an fd opened on a directory; [] at the end. */

@@ -136,24 +136,70 @@ export function* done<T>(value: T): Op<T> {
 }
 
 /**
+ * Answers a remote file system received for one read-path step, kept across
+ * the step's restarts (see WouldBlock): the step runs again from the start
+ * and finds every answer it waited for so far here. It lives exactly as long
+ * as one system call, so nothing is ever served from it to a later call.
+ */
+export class Replay {
+  readonly answers = new Map<string, unknown>();
+}
+
+let replay: Replay | null = null;
+let stepDepth = 0;
+
+/** The replay of the read-path step running now (null on a first attempt, or outside one). */
+export function currentReplay(): Replay | null {
+  return replay;
+}
+
+/** Is a restartable read-path step running (so a remote op may throw WouldBlock)? */
+export function inRestartableStep(): boolean {
+  return stepDepth > 0;
+}
+
+/** Enter a read-path step attempt under `r`. => what leaveStep restores. */
+export function enterStep(r: Replay | null): Replay | null {
+  stepDepth++;
+  const saved = replay;
+  replay = r;
+  return saved;
+}
+
+export function leaveStep(saved: Replay | null): void {
+  replay = saved;
+  stepDepth--;
+}
+
+/**
  * Thrown by a read-path op of a file system served by another thread (a
- * remote mount) when its answer is not there yet: the request is on its way
- * and `wait` ends when the answer is in. Read-path system calls have no side
- * effects until they finish, so they simply start again after the wait
- * (`restartable`), and the file system answers from what it received.
+ * remote mount) when its answer is not there yet: the request is on its way,
+ * `wait` ends when the answer is in `replay`. Read-path system calls have no
+ * side effects until they finish, so they simply start again after the wait
+ * (`restartable`) under the same replay, and the file system answers from it.
  */
 export class WouldBlock {
-  constructor(readonly wait: Op<void>) {}
+  constructor(
+    readonly wait: Op<void>,
+    readonly replay: Replay,
+  ) {}
 }
 
 /** Run a read-path step, starting it again after each WouldBlock. */
 export function* restartable<T>(step: () => T): Op<T> {
+  let r: Replay | null = null;
   for (;;) {
+    let blocked: WouldBlock;
+    const saved = enterStep(r);
     try {
       return step();
     } catch (e) {
       if (!(e instanceof WouldBlock)) throw e;
-      yield* e.wait;
+      blocked = e;
+    } finally {
+      leaveStep(saved);
     }
+    r = blocked.replay;
+    yield* blocked.wait;
   }
 }

@@ -104,6 +104,7 @@ export interface VopVector {
   write?(vp: Vnode, file: FileRef, buf: Uint8Array, off: number, len: number, pos: number): Op<number>;
   fsync?(vp: Vnode, file: FileRef): Op<void>;
   advlock?(vp: Vnode, owner: number, op: AdvOp, lock: AdvlockRequest, flags: AdvFlags): Op<AdvlockRequest | null>;
+  poll?(vp: Vnode, file: FileRef, events: number, timeoutMs: number): Op<number>;
 
   create?(dvp: Vnode, name: string, nameLen: number, attr: VAttr, cred: Cred): Vnode;
   mkdir?(dvp: Vnode, name: string, nameLen: number, attr: VAttr, cred: Cred): void;
@@ -127,9 +128,42 @@ type Missing = Exclude<VopName, keyof VopVector> | Exclude<keyof VopVector, VopN
 const vopVectorMatchesTable: [Missing] extends [never] ? true : Missing = true;
 void vopVectorMatchesTable;
 
+/**
+ * How a shared file system (SharedVfs) serves a file system in threads other
+ * than the one that made it. The instance itself cannot cross threads: each
+ * thread that needs one builds it by calling `module`'s export `export` with
+ * `options` (a plain JSON value), so options must say everything.
+ *
+ * - 'actor': the mount's actor thread builds the one instance and serves
+ *   every vnode op of every thread over its request ring (hostfs: one
+ *   thread owns the host descriptors; host I/O never blocks a caller's
+ *   event loop when called through the promise API).
+ * - 'replica': every thread builds its own instance (a portal: a namespace
+ *   with no stored state, and open streams that belong to the opener's
+ *   thread). The module must load without top-level await: attached threads
+ *   load it synchronously on their first lookup under the mount.
+ */
+export interface SharedFsSpec {
+  readonly mode: 'actor' | 'replica';
+  /** A package name or absolute file URL, importable from @actorvfs/workers. */
+  readonly module: string;
+  /** The factory's export name: `(options) => MountedFs`. */
+  readonly export: string;
+  readonly options: unknown;
+}
+
 /** What a mounted file system exposes to the VFS (its vfsops). */
 export interface MountedFs {
   readonly type: string;
+  /** How SharedVfs shares it across threads; absent: it cannot be mounted on a SharedVfs (tmpfs is built in). */
+  readonly shared?: SharedFsSpec;
+  /**
+   * Lookups in this file system's directories take the whole rest of the
+   * path, slashes included (a trailing slash too), as one name, and the
+   * result ends the walk (the portal: puffs's LOOKUP_FULLPNBUF with
+   * pcn_consume). A leading "." or ".." is still namei's.
+   */
+  readonly lookupRest?: boolean;
   /** Root node id. */
   rootIno(): number;
   /** A handle for node `ino`, or null if it no longer exists. */
@@ -164,6 +198,12 @@ export interface MountedFs {
   isMountpoint?(ino: number): boolean;
   /** Called once when the file system is unmounted or the VFS closes. */
   unmount?(): void;
+  /**
+   * Release every advisory lock whose owner (context pid or open file id)
+   * passes `test`: shared mode, for a dead thread's locks in a file system
+   * that keeps them outside the store.
+   */
+  purgeOwners?(test: (owner: number) => boolean): void;
   /** True if any node of this file system is still referenced (EBUSY on unmount). */
   busy?(): boolean;
 }

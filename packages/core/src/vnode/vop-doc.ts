@@ -21,7 +21,7 @@ export function renderVopDoc(): string {
   lines.push('vnode argument on entry / on success / on error, what it returns and who owns references.');
   lines.push('`S` shared, `E` exclusive, `U` unlocked. An op a file system leaves out answers EOPNOTSUPP,');
   lines.push('except `open`, `close`, `fsync` and `inactive`, which default to doing nothing, and');
-  lines.push('`readlink` (EINVAL) and `readdir` (ENOTDIR).');
+  lines.push('`readlink` (EINVAL), `readdir` (ENOTDIR) and `poll` (ready for reading and writing at once).');
   lines.push('');
   lines.push('Kinds:');
   for (const k of ['read', 'io', 'mutate'] as const) lines.push(`- ${KIND_TEXT[k]}`);

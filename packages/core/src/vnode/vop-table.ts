@@ -159,6 +159,14 @@ export const VOP_TABLE = {
     version: 1,
     summary: 'Advisory byte-range (fcntl) and whole-file (flock) locks.',
   },
+  poll: {
+    kind: 'io',
+    args: ['vp', 'file', 'events', 'timeoutMs'],
+    locks: { vp: UUU },
+    returns: 'the ready events (POLLIN, POLLOUT, POLLERR, POLLHUP), 0 when timeoutMs passed first; may wait',
+    version: 1,
+    summary: 'Readiness of an open file (poll(2)). Files that never block are always ready for what their mode allows.',
+  },
   create: {
     kind: 'mutate',
     args: ['dvp', 'name', 'nameLen', 'attr', 'cred'],

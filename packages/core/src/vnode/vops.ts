@@ -3,7 +3,8 @@
  *
  * `vop(name, vp)` returns the implementation from vp's op vector, or the
  * table's default: EOPNOTSUPP for most ops, success for the ones a file
- * system may ignore (open, close, fsync, inactive), as NetBSD's genfs does.
+ * system may ignore (open, close, fsync, inactive; poll answers "ready"), as
+ * NetBSD's genfs does.
  *
  * Mutating ops are reached through `vopMutate`, a generator: in embedded
  * mode it calls the file system directly; when the mount is served by an
@@ -14,10 +15,11 @@
  * record of held locks kept by `noteLock`).
  */
 
+import { POLLIN, POLLOUT } from '../constants.js';
 import { fail } from '../errno.js';
 import type { Op } from '../vfs/wait.js';
 import { VOP_NAMES, VOP_TABLE, type VopName } from './vop-table.js';
-import type { Vnode, VopVector } from './vnode.js';
+import type { FileRef, Vnode, VopVector } from './vnode.js';
 
 export type Vop<K extends VopName> = NonNullable<VopVector[K]>;
 
@@ -36,6 +38,11 @@ export interface ActorLink {
 
 function* nullIo(): Op<void> {
   // A file system with nothing to do here.
+}
+
+/** genfs_poll: a node that never blocks is ready for whatever it was asked. */
+function* alwaysReady(_vp: Vnode, _file: FileRef, events: number): Op<number> {
+  return events & (POLLIN | POLLOUT);
 }
 
 function unsupported(): never {
@@ -60,6 +67,7 @@ const DEFAULTS: { [K in VopName]: Vop<K> } = {
   write: unsupported,
   fsync: nullIo,
   advlock: unsupported,
+  poll: alwaysReady,
   create: unsupported,
   mkdir: unsupported,
   symlink: unsupported,
