@@ -25,6 +25,19 @@ export default defineConfig({
         },
       },
       {
+        // The hostfs suite again, the host directory mounted on a SharedVfs
+        // and served by its actor thread (files that inspect the embedded
+        // instance's internals are left to the unit project).
+        extends: true,
+        test: {
+          name: 'hostfs-shared',
+          include: ['test/hostfs/*.test.ts'],
+          exclude: ['test/hostfs/hostfs-escape-swap.test.ts', 'test/hostfs/hostfs-identity.test.ts', 'test/hostfs/hostfs-map-file.test.ts', 'test/hostfs/hostfs-options.test.ts', 'test/hostfs/hostfs-window.test.ts'],
+          env: { AVFS_HOSTFS_SETUP: 'shared' },
+          pool: 'forks',
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'conformance',

@@ -17,6 +17,14 @@ import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { createVfs, hostFs, type HostFs, type HostFsOptions, type MountOptions, type Vfs, type VfsFs } from '@actorvfs/core';
+import { SharedVfs } from '@actorvfs/workers';
+import { runSync, vopMutate, type Mount, type Vop } from '@actorvfs/core/internal';
+
+/**
+ * AVFS_HOSTFS_SETUP=shared (the hostfs-shared test project): the same tests
+ * with the host directory mounted on a SharedVfs, served by its actor thread.
+ */
+export const SHARED = process.env['AVFS_HOSTFS_SETUP'] === 'shared';
 
 export const SECRET = 'SECRET';
 export const MNT = '/mnt/host';
@@ -33,6 +41,8 @@ export interface HostSetup {
   /** Where it is mounted in the VFS. */
   mnt: string;
   as(uid: number, gid: number, extra?: { groups?: number[]; umask?: number; root?: string; cwd?: string }): VfsFs;
+  /** Shared setups: shut the SharedVfs down. */
+  close?: () => Promise<void>;
 }
 
 /** A fresh base directory with the sentinel tree; `root` is created empty. */
@@ -80,6 +90,48 @@ export function hostSetup(spec: MountSpec = {}): HostSetup {
   };
 }
 
+/** hostSetup on a SharedVfs: the hostfs is served by an actor thread (`vfs` is the embedded shape only in name). */
+export async function sharedHostSetup(spec: MountSpec = {}): Promise<HostSetup> {
+  const { base, root, outside } = makeBase();
+  spec.prepare?.(root, base);
+  const svfs = await SharedVfs.create();
+  const fs = svfs.fs;
+  fs.mkdirSync('/mnt');
+  const options = { path: root, ...spec.options } as HostFsOptions;
+  const hostfs = hostFs(options);
+  const isFile = nodeFs.statSync(options.path).isFile();
+  if (isFile) fs.writeFileSync(MNT, 'covered');
+  else fs.mkdirSync(MNT);
+  try {
+    await svfs.mount(MNT, hostfs, spec.mount);
+  } catch (e) {
+    await svfs.close();
+    throw e;
+  }
+  return {
+    vfs: svfs as unknown as Vfs,
+    fs,
+    base,
+    root,
+    outside,
+    hostfs,
+    mnt: MNT,
+    as: (uid, gid, extra = {}) => svfs.context({ uid, gid, groups: extra.groups ?? [gid], umask: extra.umask ?? 0, ...(extra.root !== undefined ? { root: extra.root } : {}), ...(extra.cwd !== undefined ? { cwd: extra.cwd } : {}) }),
+    close: () => svfs.close(),
+  };
+}
+
+/** The mount at MNT as the setup's own thread sees it (embedded: the hostfs itself; shared: the actor's client end). */
+export function mountAtMnt(s: HostSetup): Mount {
+  const kernel = SHARED ? (s.vfs as unknown as SharedVfs).client.kernel : s.vfs.kernel;
+  return kernel.mounts.mounts.find((m) => m.fs.type === 'hostfs') as Mount;
+}
+
+/** Run a mutating vnode op the way the VFS does (shared: on the actor, over the ring). */
+export function mutate<K extends Parameters<typeof vopMutate>[0]>(name: K, ...args: Parameters<Vop<K>>): unknown {
+  return runSync(vopMutate(name, ...args));
+}
+
 export function cleanup(s: { base: string; vfs?: Vfs; mnt?: string }): void {
   try {
     if (s.vfs !== undefined && s.mnt !== undefined) s.vfs.unmount(s.mnt);
@@ -97,18 +149,21 @@ export function cleanup(s: { base: string; vfs?: Vfs; mnt?: string }): void {
 export function useHostSetup(spec: MountSpec = {}): () => HostSetup {
   let current: HostSetup | undefined;
   let before: OutsideSnapshot | undefined;
-  beforeEach(() => {
-    current = hostSetup(spec);
+  beforeEach(async () => {
+    current = SHARED ? await sharedHostSetup(spec) : hostSetup(spec);
     before = snapshotOutside(current);
   });
-  afterEach(() => {
+  afterEach(async () => {
     const s = current;
     current = undefined;
     if (s === undefined) return;
     try {
       expect(snapshotOutside(s), 'the host outside the mapped root must not be read or changed').toEqual(before);
     } finally {
-      cleanup(s);
+      if (s.close !== undefined) {
+        await s.close();
+        nodeFs.rmSync(s.base, { recursive: true, force: true });
+      } else cleanup(s);
     }
   });
   return () => {

@@ -6,7 +6,7 @@
  */
 
 import { describe, expect, test } from 'vitest';
-import { MNT, codeOf, nodeFs, snapshot, useHostSetup } from './helpers.js';
+import { MNT, codeOf, mountAtMnt, nodeFs, snapshot, useHostSetup } from './helpers.js';
 
 const prepare = (root: string): void => {
   nodeFs.mkdirSync(`${root}/d`);
@@ -47,10 +47,12 @@ function refusesEveryChange(fs: ReturnType<ReturnType<typeof useHostSetup>>['fs'
 describe('the readonly option', () => {
   const setup = useHostSetup({ options: { readonly: true }, prepare });
   test('refuses every change with EROFS; reads work; the host is untouched', () => {
-    const { fs, root, hostfs } = setup();
+    const s = setup();
+    const { fs, root, hostfs } = s;
     refusesEveryChange(fs, root);
     expect(fs.statfsSync(MNT).type).toBe(nodeFs.statfsSync(root).type);
-    expect(hostfs.statfs().flags & 1).toBe(1);
+    // Shared setup: the actor's instance, asked over the ring.
+    expect(mountAtMnt(s).fs.statfs().flags & 1).toBe(1);
     expect(hostfs.options.readonly).toBe(true);
   });
   test('refuses writes through a context too (EROFS before EACCES)', () => {

@@ -65,7 +65,7 @@ export class ClientRing implements ActorLink {
   }
 
   /** Send `name(args)` and wait for the answer. */
-  *request(name: WireVop, args: readonly unknown[]): Op<unknown> {
+  *request(name: WireOp, args: readonly unknown[]): Op<unknown> {
     let k: number;
     if (inSyncDriver()) {
       k = 0;
@@ -118,7 +118,7 @@ export class ClientRing implements ActorLink {
     }
   }
 
-  private encode(k: number, name: WireVop, args: readonly unknown[], flags: number): number {
+  private encode(k: number, name: WireOp, args: readonly unknown[], flags: number): number {
     const reg = this.reg;
     const base = slotOffset(this.ring, k, this.slotBytes);
     if (base + SLOT_HEADER_BYTES + this.slotBytes > this.view.byteLength) {
@@ -127,8 +127,10 @@ export class ClientRing implements ActorLink {
     }
     const start = base + SLOT_HEADER_BYTES;
     const enc = this.enc.reset(this.view, reg.u8, start, this.slotBytes);
-    const kinds = wireArgs(name);
-    for (let i = 0; i < kinds.length; i++) encodeArg(enc, kinds[i]!, args[i], name, args);
+    if (name !== 'ping' && name !== 'statfs') {
+      const kinds = wireArgs(name);
+      for (let i = 0; i < kinds.length; i++) encodeArg(enc, kinds[i]!, args[i], name, args);
+    }
     const i32 = reg.i32;
     const h = base >> 2;
     i32[h + S.OP] = OP_CODE[name];

@@ -28,6 +28,8 @@ import {
   type Vnode,
 } from '@actorvfs/core/internal';
 import type { VfsFs } from '@actorvfs/core';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import type { WireVnode } from '../protocol/codec.js';
 import {
@@ -44,6 +46,8 @@ import {
   Registry,
   T,
   ThreadKind,
+  readSpec,
+  type SpecBlob,
   ThreadState,
   actorBase,
   mountBase,
@@ -51,6 +55,8 @@ import {
 } from '../protocol/registry.js';
 import { S, SlotState, ringBytes, slotOffset } from '../protocol/ring.js';
 import { ClientRing, type VnodeResolver } from './actor-link.js';
+import { RemoteFs } from './remote-fs.js';
+import { WatchRing } from './watch-ring.js';
 
 /** What any thread needs to join a shared file system. Structured-cloneable. */
 export interface SharedVfsHandle {
@@ -91,6 +97,7 @@ export class ClientVfs implements VnodeResolver {
     this.kernel.rootMount.actor = this.ring(this.reg.i32[rootSlot + M.ACTOR]!);
     this.kernel.rootMount.readonly = this.reg.i32[rootSlot + M.READONLY] === 1;
     this.kernel.mounts.refresh = () => this.syncMounts();
+    if (this.reg.i32[R.WATCH_RING] !== 0) this.kernel.watch.bridge = new WatchRing(this.reg, this.tid, this.kernel.watch);
     const epochWord = threadBase(this.tid) + T.EPOCH;
     const i32 = this.reg.i32;
     let depth = 0;
@@ -134,6 +141,7 @@ export class ClientVfs implements VnodeResolver {
   vnodeOf(w: WireVnode): Vnode {
     this.syncMounts();
     const m = this.byId.get(w.mount);
+    if (m !== undefined && m.fs instanceof RemoteFs) return m.fs.handle(m, w);
     const vp = m === undefined ? null : m.fs.vget(m, w.ino);
     if (vp === null || vp.gen !== w.gen) throw new Errno('ENOENT');
     return vp;
@@ -163,7 +171,8 @@ export class ClientVfs implements VnodeResolver {
         const fs = this.fsOf(b);
         this.kernel.vref(covered);
         const m = this.kernel.mount(covered, fs, { readonly: i32[b + M.READONLY] === 1 }, id);
-        m.actor = this.ring(i32[b + M.ACTOR]!);
+        // A replica runs every op in this thread; the others send their mutations to the actor.
+        if (i32[b + M.KIND] !== MountKind.Replica) m.actor = this.ring(i32[b + M.ACTOR]!);
         this.byId.set(id, m);
         added++;
       }
@@ -182,10 +191,17 @@ export class ClientVfs implements VnodeResolver {
   }
 
   private fsOf(slot: number): MountedFs {
-    const kind = this.reg.i32[slot + M.KIND];
+    const i32 = this.reg.i32;
+    const kind = i32[slot + M.KIND];
     if (kind === MountKind.Tmpfs) return this.tmpfsOf(slot);
-    throw new Error(`actorvfs: mount kind ${kind} is not supported in this thread yet`);
+    const spec = readSpec(this.reg, slot);
+    if (kind === MountKind.Remote) return new RemoteFs(spec.type, this.ring(i32[slot + M.ACTOR]!), i32[slot + M.ROOT_INO]!, i32[slot + M.ROOT_TYPE]!);
+    // A replica: the thread that mounted it uses its own instance, every other thread builds one.
+    return this.localFs.get(i32[slot + M.ID]!) ?? buildReplica(spec);
   }
+
+  /** File systems this thread mounted as replicas, by mount id (the instances it was given). */
+  readonly localFs = new Map<number, MountedFs>();
 
   /** The stores of this thread's tmpfs mounts, by mount id (recovery). */
   stores(): Map<number, Store> {
@@ -237,6 +253,15 @@ export class ClientVfs implements VnodeResolver {
     this.closed = true;
     releaseThread(this.reg, this.tid);
   }
+}
+
+/** Build a replica in this thread, synchronously (the module must have no top-level await). */
+function buildReplica(spec: SpecBlob): MountedFs {
+  const require = createRequire(import.meta.url);
+  const mod = require(spec.module.startsWith('file:') ? fileURLToPath(spec.module) : spec.module) as Record<string, unknown>;
+  const factory = mod[spec.export];
+  if (typeof factory !== 'function') throw new TypeError(`actorvfs: ${spec.module} has no export ${spec.export}`);
+  return (factory as (o: unknown) => MountedFs)(spec.options);
 }
 
 function findMountOrNull(reg: Registry, pred: (base: number) => boolean): number | null {

@@ -7,7 +7,27 @@
 
 import { wrap, type Remote } from 'comlink';
 import { Worker } from 'node:worker_threads';
-import { SB, Store, Tmpfs, fail, lookupDir, mutexEnter, mutexExit, newJournalBuffer, newRefsBuffer, toVfsError, type TmpfsOptions, type Vnode } from '@actorvfs/core/internal';
+import {
+  SB,
+  Store,
+  Tmpfs,
+  VType,
+  VfsError,
+  VnodeCache,
+  fail,
+  lookupDir,
+  lookupNode,
+  mountableOver,
+  mutexEnter,
+  mutexExit,
+  newJournalBuffer,
+  newRefsBuffer,
+  toVfsError,
+  type MountOptions,
+  type MountedFs,
+  type TmpfsOptions,
+  type Vnode,
+} from '@actorvfs/core/internal';
 import type { VfsFs } from '@actorvfs/core';
 import { ClientVfs, bumpThreads, claimThread, findMount, giveRingLocked, type ContextOptions, type SharedVfsHandle } from '../client/client-vfs.js';
 import { portEndpoint, type ActorControl, type ActorStart } from '../protocol/control.js';
@@ -18,6 +38,7 @@ import {
   MAX_ACTORS,
   MAX_MOUNTS,
   MAX_THREADS,
+  MOUNT_WORDS,
   MountKind,
   MountState,
   R,
@@ -28,10 +49,12 @@ import {
   actorBase,
   mountBase,
   threadBase,
+  type SpecBlob,
 } from '../protocol/registry.js';
-import { DEFAULT_RING_SLOTS, TMPFS_SLOT_BYTES } from '../protocol/ring.js';
+import { DEFAULT_RING_SLOTS, REMOTE_SLOT_BYTES, TMPFS_SLOT_BYTES } from '../protocol/ring.js';
 import { workerExecArgv, workerScript } from './worker-script.js';
 import { Recovery, markDead, type RecoveryReport } from './recovery.js';
+import { WATCH_CAPACITY, watchRingBytes } from '../client/watch-ring.js';
 
 export interface SharedVfsOptions extends Omit<TmpfsOptions, 'clock' | 'regions'> {
   /** umask of `svfs.fs`. Default 0o022. */
@@ -97,6 +120,10 @@ export class SharedVfs {
 
   static async create(options: SharedVfsOptions = {}): Promise<SharedVfs> {
     const reg = Registry.create();
+    mutexEnter(reg.i32, R.LOCK);
+    reg.i32[R.WATCH_RING] = reg.heapAllocLocked(watchRingBytes());
+    reg.i32[R.WATCH_CAP] = WATCH_CAPACITY;
+    mutexExit(reg.i32, R.LOCK);
     const rootRegions = Store.regionsNeeded(options);
     const regions = Array.from({ length: rootRegions + (options.spareRegions ?? 16) }, () => Store.newRegion());
     const root = Tmpfs.create({ ...options, regions: regions.slice(0, rootRegions) });
@@ -132,6 +159,9 @@ export class SharedVfs {
   private async startActor(index: number, mountId: number): Promise<void> {
     const tid = claimThread(this.reg, ThreadKind.Actor);
     this.reg.i32[actorBase(index) + A.TID] = tid;
+    // A remote file system's node handles name one incarnation of its actor.
+    const slot = findMount(this.reg, (b) => this.reg.i32[b + M.ID] === mountId);
+    Atomics.add(this.reg.i32, slot + M.INCARNATION, 1);
     const start: ActorStart = { registry: this.reg.sab, regions: this.regions, actor: index, tid, mountId, journal: this.journals[tid]!, refs: this.refs[tid]! };
     const worker = new Worker(workerScript('worker/actor-entry.js'), { workerData: start, execArgv: workerExecArgv() });
     const control = wrap<ActorControl>(portEndpoint(worker));
@@ -177,46 +207,41 @@ export class SharedVfs {
   }
 
   /**
-   * Mount a new tmpfs at `path` (a directory). Its memory comes from the
-   * spare regions every thread already holds, so every attached thread sees
-   * the mount on its next lookup, without any message.
+   * Mount a file system at `path`, seen by every attached thread on its next
+   * lookup:
+   *
+   * - `svfs.mount('/m', { size: ... })`: a new tmpfs (TmpfsOptions), its
+   *   memory from the spare regions every thread already holds, its
+   *   metadata written by its own actor;
+   * - `svfs.mount('/h', hostFs({ path }))`: a file system that says how to
+   *   share itself (`fileSystem.shared`, SharedFsSpec): served whole by a
+   *   new actor ('actor': hostfs), or built by every thread for itself
+   *   ('replica': portals).
+   *
+   * A directory is covered by a directory; a file system whose root is a
+   * regular file (hostfs mapping a file) covers a regular file.
    */
-  async mount(path: string, options: TmpfsOptions & { readonly?: boolean } = {}): Promise<void> {
+  async mount(path: string, fileSystem: MountedFs | (TmpfsOptions & MountOptions) = {}, options: MountOptions = {}): Promise<void> {
+    if (isMountedFs(fileSystem)) return this.mountShared(path, fileSystem, options);
     const covered = this.resolveDir(path, 'mount');
-    const need = Store.regionsNeeded(options);
+    const tmpfsOptions = fileSystem;
+    const need = Store.regionsNeeded(tmpfsOptions);
     const reg = this.reg;
     const first = this.takeRegions(need);
     if (first < 0) throw toVfsError(fail('ENOSPC'), 'mount', path);
     let fs: Tmpfs;
     try {
-      fs = Tmpfs.create({ ...options, clock: undefined, regions: this.regions.slice(first, first + need) });
+      fs = Tmpfs.create({ ...tmpfsOptions, clock: undefined, regions: this.regions.slice(first, first + need) });
     } catch (e) {
       this.regionUsed.fill(false, first, first + need);
       throw e;
     }
     fs.st.sb[SB.THREADS] = MAX_THREADS;
     const a = this.freeActorIndex();
-    const slot = this.freeMountSlot();
-    const id = reg.i32[R.NEXT_MOUNT_ID]!++;
-    const b = mountBase(slot);
-    reg.i32[b + M.ID] = id;
-    reg.i32[b + M.PARENT] = covered.mount.id;
-    reg.i32[b + M.COVERED_INO] = covered.ino;
-    reg.i32[b + M.COVERED_GEN] = covered.gen;
-    reg.i32[b + M.KIND] = MountKind.Tmpfs;
+    const { slot: b, id } = this.newMountSlot(path, covered, MountKind.Tmpfs, a, tmpfsOptions.readonly === true || options.readonly === true);
     reg.i32[b + M.REGION_FIRST] = first;
     reg.i32[b + M.REGION_COUNT] = need;
-    reg.i32[b + M.ATIME] = options.atime === 'noatime' ? 1 : 0;
-    reg.i32[b + M.READONLY] = options.readonly === true ? 1 : 0;
-    reg.i32[b + M.ACTOR] = a;
-    mutexEnter(reg.i32, R.LOCK);
-    try {
-      const off = reg.heapAllocLocked(Buffer.byteLength(path) + 1);
-      reg.i32[b + M.PATH_OFF] = off;
-      reg.i32[b + M.PATH_LEN] = reg.writeString(off, path);
-    } finally {
-      mutexExit(reg.i32, R.LOCK);
-    }
+    reg.i32[b + M.ATIME] = tmpfsOptions.atime === 'noatime' ? 1 : 0;
     defineActor(reg, a, id, this.ringSlots, TMPFS_SLOT_BYTES);
     // Live for the actor to find; threads see it when MOUNTS_GEN moves, after the actor runs.
     Atomics.store(reg.i32, b + M.STATE, MountState.Live);
@@ -224,10 +249,92 @@ export class SharedVfs {
       await this.startActor(a, id);
     } catch (e) {
       Atomics.store(reg.i32, b + M.STATE, MountState.Free);
+      this.regionUsed.fill(false, first, first + need);
       throw e;
     }
     Atomics.add(reg.i32, R.MOUNTS_GEN, 1);
     this.client.syncMounts();
+  }
+
+  private async mountShared(path: string, fileSystem: MountedFs, options: MountOptions): Promise<void> {
+    if (fileSystem instanceof Tmpfs) throw invalidArg('a tmpfs for a SharedVfs is made by the mount itself: pass its options, svfs.mount(path, { size })');
+    const spec = fileSystem.shared;
+    if (spec === undefined) throw invalidArg(`a ${fileSystem.type} file system cannot be shared across threads (it has no \`shared\` spec)`);
+    let blob: string;
+    try {
+      blob = JSON.stringify({ type: fileSystem.type, module: spec.module, export: spec.export, options: spec.options } satisfies SpecBlob);
+    } catch {
+      throw invalidArg(`the options of a shared ${fileSystem.type} must be plain JSON values`);
+    }
+    const covered = this.resolveNode(path, 'mount');
+    const replica = spec.mode === 'replica';
+    const a = replica ? -1 : this.freeActorIndex();
+    const kind = replica ? MountKind.Replica : MountKind.Remote;
+    if (replica) {
+      // Checked here, where the instance is: the other threads trust the table.
+      const probe = { id: 0, fs: fileSystem, readonly: false, cache: new VnodeCache() };
+      const root = fileSystem.vget(probe, fileSystem.rootIno());
+      if (root === null || !mountableOver(root.type, covered.type)) throw toVfsError(fail('ENOTDIR'), 'mount', path);
+    } else if (fileSystem.unmount !== undefined) {
+      // The actor builds its own instance: this one is not used.
+      fileSystem.unmount();
+    }
+    const { slot: b, id } = this.newMountSlot(path, covered, kind, a, options.readonly === true, blob);
+    if (replica) {
+      this.client.localFs.set(id, fileSystem);
+      Atomics.store(this.reg.i32, b + M.STATE, MountState.Live);
+    } else {
+      defineActor(this.reg, a, id, this.ringSlots, REMOTE_SLOT_BYTES);
+      Atomics.store(this.reg.i32, b + M.STATE, MountState.Live);
+      try {
+        await this.startActor(a, id);
+        if (!mountableOver(this.reg.i32[b + M.ROOT_TYPE]! as VType, covered.type)) throw toVfsError(fail('ENOTDIR'), 'mount', path);
+      } catch (e) {
+        Atomics.store(this.reg.i32, b + M.STATE, MountState.Free);
+        await this.stopActorsOf(id);
+        throw e instanceof VfsError || (e as { code?: unknown }).code !== undefined ? e : toVfsError(e, 'mount', path);
+      }
+    }
+    Atomics.add(this.reg.i32, R.MOUNTS_GEN, 1);
+    this.client.syncMounts();
+  }
+
+  /** Claim and fill a mount table slot (left Free: the caller makes it Live). */
+  private newMountSlot(path: string, covered: Vnode, kind: MountKind, actor: number, readonly: boolean, blob?: string): { slot: number; id: number } {
+    const reg = this.reg;
+    const b = mountBase(this.freeMountSlot());
+    const id = reg.i32[R.NEXT_MOUNT_ID]!++;
+    for (let w = 1; w < MOUNT_WORDS; w++) reg.i32[b + w] = 0;
+    reg.i32[b + M.ID] = id;
+    reg.i32[b + M.PARENT] = covered.mount.id;
+    reg.i32[b + M.COVERED_INO] = covered.ino;
+    reg.i32[b + M.COVERED_GEN] = covered.gen;
+    reg.i32[b + M.KIND] = kind;
+    reg.i32[b + M.READONLY] = readonly ? 1 : 0;
+    reg.i32[b + M.ACTOR] = actor;
+    mutexEnter(reg.i32, R.LOCK);
+    try {
+      const off = reg.heapAllocLocked(Buffer.byteLength(path) + 1);
+      reg.i32[b + M.PATH_OFF] = off;
+      reg.i32[b + M.PATH_LEN] = reg.writeString(off, path);
+      if (blob !== undefined) {
+        const boff = reg.heapAllocLocked(Buffer.byteLength(blob));
+        reg.i32[b + M.OPTIONS_OFF] = boff;
+        reg.i32[b + M.OPTIONS_LEN] = reg.writeString(boff, blob);
+      }
+    } finally {
+      mutexExit(reg.i32, R.LOCK);
+    }
+    return { slot: b, id };
+  }
+
+  private async stopActorsOf(id: number): Promise<void> {
+    for (const h of [...this.actors.values()]) {
+      if (h.mountId !== id) continue;
+      this.actors.delete(h.index);
+      Atomics.store(this.reg.i32, actorBase(h.index) + A.STATE, ActorState.Stopped);
+      await h.worker.terminate();
+    }
   }
 
   /** Unmount the file system at `path`: EBUSY while anything in this thread uses it. */
@@ -241,14 +348,13 @@ export class SharedVfs {
     Atomics.add(this.reg.i32, R.MOUNTS_GEN, 1);
     this.client.syncMounts();
     // Its memory can hold a later mount (a SharedArrayBuffer cannot shrink; it is reused).
-    const first = this.reg.i32[slot + M.REGION_FIRST]!;
-    this.regionUsed.fill(false, first, first + this.reg.i32[slot + M.REGION_COUNT]!);
-    for (const h of this.actors.values()) {
-      if (h.mountId !== id) continue;
-      this.actors.delete(h.index);
-      Atomics.store(this.reg.i32, actorBase(h.index) + A.STATE, ActorState.Stopped);
-      await h.worker.terminate();
+    if (this.reg.i32[slot + M.KIND] === MountKind.Tmpfs) {
+      const first = this.reg.i32[slot + M.REGION_FIRST]!;
+      this.regionUsed.fill(false, first, first + this.reg.i32[slot + M.REGION_COUNT]!);
     }
+    m.fs.unmount?.();
+    this.client.localFs.delete(id);
+    await this.stopActorsOf(id);
   }
 
   /** Change a mount's flags (read-write to read-only and back), seen by every thread at once. */
@@ -258,6 +364,12 @@ export class SharedVfs {
     this.reg.i32[slot + M.READONLY] = options.readonly === true ? 1 : 0;
     Atomics.add(this.reg.i32, R.MOUNTS_GEN, 1);
     this.client.syncMounts();
+  }
+
+  private resolveNode(path: string, syscall: string): Vnode {
+    const vp = lookupNode(this.client.kernel, path, syscall);
+    this.client.kernel.vrele(vp);
+    return vp;
   }
 
   private resolveDir(path: string, syscall: string): Vnode {
@@ -333,8 +445,8 @@ export class SharedVfs {
       if (Atomics.load(i32, b + T.STATE) !== ThreadState.Live || i32[b + T.NODE_ID] !== nodeId || i32[b + T.KIND] !== ThreadKind.Client) continue;
       markDead(this.reg, t);
       const report = this.recovery.recoverThread(t);
-      const done = this.recovery
-        .settleClientRings(t, report)
+      const done = this.dropRemote(t)
+        .then(() => this.recovery.settleClientRings(t, report))
         .then(() => {
           this.recovery.reports.push(report);
           Atomics.store(this.reg.i32, threadBase(t) + T.STATE, ThreadState.Free);
@@ -344,6 +456,21 @@ export class SharedVfs {
         .finally(() => this.settling.delete(done));
       this.settling.add(done);
     }
+  }
+
+  /** Have every actor serving a file system whole release what thread `tid` held in it. */
+  private async dropRemote(tid: number): Promise<void> {
+    await Promise.all(
+      [...this.actors.values()].map(async (h) => {
+        const slot = findMount(this.reg, (b) => this.reg.i32[b + M.ID] === h.mountId);
+        if (this.reg.i32[slot + M.KIND] !== MountKind.Remote) return;
+        try {
+          await h.control.dropThread(tid);
+        } catch {
+          // The actor died too: its restart loses every open file anyway.
+        }
+      }),
+    );
   }
 
   /** Resolves when the recovery of every thread that has died so far is complete. */
@@ -372,6 +499,16 @@ export class SharedVfs {
     this.actors.clear();
     this.client.close();
   }
+}
+
+function isMountedFs(v: unknown): v is MountedFs {
+  return v !== null && typeof v === 'object' && typeof (v as { vget?: unknown }).vget === 'function' && typeof (v as { rootIno?: unknown }).rootIno === 'function';
+}
+
+function invalidArg(message: string): TypeError {
+  const e = new TypeError(`svfs.mount: ${message}`);
+  (e as { code?: string }).code = 'ERR_INVALID_ARG_VALUE';
+  return e;
 }
 
 /** Fill in actor table entry `a`, and give every attached thread a ring to it. */

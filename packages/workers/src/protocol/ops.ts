@@ -36,12 +36,14 @@ export const WIRE_OPS = [
   'write',
   'fsync',
   'advlock',
+  'poll',
   // admin
+  'statfs',
   'ping',
 ] as const;
 
 export type WireOp = (typeof WIRE_OPS)[number];
-export type WireVop = Exclude<WireOp, 'ping'>;
+export type WireVop = Exclude<WireOp, 'ping' | 'statfs'>;
 
 export const OP_CODE = Object.fromEntries(WIRE_OPS.map((n, i) => [n, i + 1])) as Record<WireOp, number>;
 
@@ -68,6 +70,8 @@ const KIND_OF_ARG: Record<string, ArgKind> = {
   max: 'number',
   whence: 'number',
   owner: 'number',
+  events: 'number',
+  timeoutMs: 'number',
   op: 'number',
   flags: 'number',
   attr: 'attr',

@@ -144,6 +144,11 @@ export const M = {
   PATH_OFF: 12,
   PATH_LEN: 13,
   ATIME: 14,
+  /** Remote file systems: the root's node number and type, written by the actor when it is up. */
+  ROOT_INO: 15,
+  ROOT_TYPE: 16,
+  /** Remote file systems: bumped at every (re)start of the actor; node handles of an older one are stale. */
+  INCARNATION: 17,
 } as const;
 
 export const enum MountState {
@@ -154,8 +159,22 @@ export const enum MountState {
 export const enum MountKind {
   /** A tmpfs: shared store, read path local, mutations on its actor. */
   Tmpfs = 1,
-  /** A file system served entirely by its actor (hostFs, portals). */
+  /** A file system served entirely by its actor (hostFs): SharedFsSpec mode 'actor'. */
   Remote = 2,
+  /** A file system every thread builds for itself from its spec (portals): mode 'replica'. */
+  Replica = 3,
+}
+
+/** A remote or replica mount's spec (the options blob in the registry heap). */
+export interface SpecBlob {
+  type: string;
+  module: string;
+  export: string;
+  options: unknown;
+}
+
+export function readSpec(reg: Registry, slot: number): SpecBlob {
+  return JSON.parse(reg.readString(reg.i32[slot + M.OPTIONS_OFF]!, reg.i32[slot + M.OPTIONS_LEN]!)) as SpecBlob;
 }
 
 // ------------------------------------------------------------ offsets

@@ -10,11 +10,12 @@ import { Actor } from './actor.js';
 const port = parentPort;
 if (port === null) throw new Error('actorvfs: actor-entry must run in a worker thread');
 
-const actor = new Actor(workerData as ActorStart);
+const actor = await Actor.open(workerData as ActorStart);
 const control: ActorControl = {
   ping: async () => 'pong',
   stats: async () => actor.stats(),
   stop: async () => actor.stop(),
+  dropThread: async (tid: number) => actor.dropThread(tid),
 };
 expose(control, portEndpoint(port));
 port.postMessage({ actorReady: true });
