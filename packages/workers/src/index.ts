@@ -4,6 +4,7 @@
  *   const svfs = await SharedVfs.create();
  *   worker.postMessage(svfs.handle());          // any number of threads
  *   const fs = await attach(handle, { uid, gid });   // in the worker
+ *   const fd = adoptFd(fs, token);               // a description shareFd(fs, fd) handed over
  *
  * See docs/shared-mode.md.
  */
@@ -11,3 +12,4 @@
 export { SharedVfs, type SharedVfsOptions } from './main/shared-vfs.js';
 export { attach } from './client/attach.js';
 export type { SharedVfsHandle, ContextOptions } from './client/client-vfs.js';
+export { shareFd, adoptFd, type SharedFd } from './client/shared-files.js';

@@ -119,11 +119,19 @@ function build(sys: Sys) {
   });
 }
 
+const sysOfFs = new WeakMap<object, Sys>();
+
 export function createNodeFs(sys: Sys): VfsFs {
   const impl = build(sys);
   // Every member of the public interface exists (the signatures are checked by the tests).
   const members: Record<keyof VfsFs, unknown> = impl;
+  sysOfFs.set(members, sys);
   return members as unknown as VfsFs;
+}
+
+/** The system-call context behind an fs object made by createNodeFs (sibling packages: descriptor hand-off). */
+export function sysOf(fs: object): Sys | undefined {
+  return sysOfFs.get(fs);
 }
 
 export { Stats, BigIntStats, StatFs, Dirent, Dir, FileHandle, FSWatcher, StatWatcher, ReadStreamBase, WriteStreamBase };

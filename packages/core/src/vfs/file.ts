@@ -12,6 +12,28 @@ import { O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY } from '../constants.js';
 import { fail } from '../errno.js';
 import type { FileRef, Vnode } from '../vnode/vnode.js';
 import type { Cred } from './sys.js';
+import type { Op } from './wait.js';
+
+/**
+ * An open file description several threads hold (shared mode: one thread
+ * handed it to another). Its offset and flags live in shared memory; each
+ * thread's OpenFile copies them in and out under `lock`, held across the
+ * read or write that uses the offset (Linux's f_pos_lock), so the offset
+ * moves atomically across threads.
+ */
+export interface SharedDescription {
+  /** Take the description's position lock (may wait). */
+  lock(): Op<void>;
+  unlock(): void;
+  offset: number;
+  flags: number;
+  /**
+   * This thread lets go of the description (its last descriptor closed);
+   * `flocked`: it took a flock through it. => true if it was the last
+   * thread, with `flockedAny` telling whether any thread took one.
+   */
+  release(flocked: boolean): { last: boolean; flockedAny: boolean };
+}
 
 export class OpenFile implements FileRef {
   /** File offset for reads and writes without a position. */
@@ -25,6 +47,8 @@ export class OpenFile implements FileRef {
   flocked = false;
   /** The file system's per-open state (vnode.ts FileRef.data). */
   data: unknown = undefined;
+  /** Held by other threads too (shared mode), or null. */
+  shared: SharedDescription | null = null;
 
   constructor(
     readonly vp: Vnode,

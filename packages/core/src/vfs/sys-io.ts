@@ -34,7 +34,7 @@ import type { Mount } from './mount.js';
 import { Lookup, Nameidata, nameiOp } from './namei.js';
 import type { Proc } from './proc.js';
 import { St, newStatBuf } from './sys.js';
-import { restartable, type Op } from './wait.js';
+import { restartable, runSync, type Op } from './wait.js';
 
 const MAX_CREATE_RETRIES = 8;
 
@@ -129,6 +129,16 @@ export function* releaseFile(p: Proc, file: OpenFile): Op<void> {
     yield* vp.ops.advlock(vp, p.pid, AdvOp.SetLk, { type: F_UNLCK, start: 0, end: Infinity }, AdvFlags.Posix);
   }
   if (--file.refs > 0) return;
+  if (file.shared !== null) {
+    const { last, flockedAny } = file.shared.release(file.flocked);
+    if (!last) {
+      // Other threads still hold the description: only this thread's hold on the node goes.
+      p.kernel.unhold(vp);
+      yield* p.kernel.vreleOp(vp);
+      return;
+    }
+    file.flocked = flockedAny;
+  }
   try {
     if (file.flocked) yield* vp.ops.advlock(vp, file.id, AdvOp.SetLk, { type: F_UNLCK, start: 0, end: Infinity }, AdvFlags.Flock);
     if (!isDefault(vp.ops, 'close')) yield* vp.ops.close(vp, file);
@@ -157,6 +167,26 @@ function seekable(vp: Vnode): boolean {
 
 export function* read(p: Proc, fd: number, buf: Uint8Array, off: number, len: number, position: number): Op<number> {
   const file = readable(p, fd);
+  if (file.shared !== null && position < 0) return yield* underPositionLock(file, readAt(file, buf, off, len, position));
+  return yield* readAt(file, buf, off, len, position);
+}
+
+/** Run `op` under a shared description's position lock, with its offset and flags copied in and out. */
+function* underPositionLock<T>(file: OpenFile, op: Op<T>): Op<T> {
+  const shared = file.shared!;
+  yield* shared.lock();
+  try {
+    file.offset = shared.offset;
+    file.flags = shared.flags;
+    const r = yield* op;
+    shared.offset = file.offset;
+    return r;
+  } finally {
+    shared.unlock();
+  }
+}
+
+function* readAt(file: OpenFile, buf: Uint8Array, off: number, len: number, position: number): Op<number> {
   const vp = file.vp;
   if (position >= 0 && !seekable(vp) && vp.type !== VType.Chr) throw fail('ESPIPE');
   const pos = position >= 0 ? position : file.offset;
@@ -167,6 +197,11 @@ export function* read(p: Proc, fd: number, buf: Uint8Array, off: number, len: nu
 
 export function* write(p: Proc, fd: number, buf: Uint8Array, off: number, len: number, position: number): Op<number> {
   const file = writable(p, fd);
+  if (file.shared !== null && (position < 0 || (file.shared.flags & O_APPEND) !== 0)) return yield* underPositionLock(file, writeAt(p, file, buf, off, len, position));
+  return yield* writeAt(p, file, buf, off, len, position);
+}
+
+function* writeAt(p: Proc, file: OpenFile, buf: Uint8Array, off: number, len: number, position: number): Op<number> {
   const vp = file.vp;
   if (position >= 0 && !seekable(vp) && vp.type !== VType.Chr) throw fail('ESPIPE');
   const append = (file.flags & O_APPEND) !== 0;
@@ -214,6 +249,21 @@ export function* writev(p: Proc, fd: number, bufs: readonly Uint8Array[], positi
 
 export function lseek(p: Proc, fd: number, offset: number, whence: number): number {
   const file = p.file(fd);
+  const shared = file.shared;
+  if (shared === null) return seekTo(file, offset, whence);
+  // The position lock may be held by an operation in flight: seek when it is done.
+  runSync(shared.lock());
+  try {
+    file.offset = shared.offset;
+    const pos = seekTo(file, offset, whence);
+    shared.offset = pos;
+    return pos;
+  } finally {
+    shared.unlock();
+  }
+}
+
+function seekTo(file: OpenFile, offset: number, whence: number): number {
   const vp = file.vp;
   if (vp.type === VType.Fifo || vp.type === VType.Sock) throw fail('ESPIPE');
   let base: number;
@@ -261,6 +311,7 @@ export function setFdFlags(p: Proc, fd: number, flags: number): void {
   const file = p.file(fd);
   const settable = O_APPEND | O_NONBLOCK;
   file.flags = (file.flags & ~settable) | (flags & settable);
+  if (file.shared !== null) file.shared.flags = file.flags;
 }
 
 /** poll(2) on one descriptor. => the ready events, 0 after timeoutMs. */

@@ -25,6 +25,7 @@ import {
   type Mount,
   type Store,
   type MountedFs,
+  type OpenFile,
   type Vnode,
 } from '@actorvfs/core/internal';
 import type { VfsFs } from '@actorvfs/core';
@@ -57,6 +58,7 @@ import { S, SlotState, ringBytes, slotOffset } from '../protocol/ring.js';
 import { ClientRing, type VnodeResolver } from './actor-link.js';
 import { RemoteFs } from './remote-fs.js';
 import { WatchRing } from './watch-ring.js';
+import { enableFileSharing } from './shared-files.js';
 
 /** What any thread needs to join a shared file system. Structured-cloneable. */
 export interface SharedVfsHandle {
@@ -75,6 +77,8 @@ export class ClientVfs implements VnodeResolver {
   /** What this thread changes and holds, where the coordinator finds it if the thread dies. */
   readonly journal: Journal;
   private mountsGen = -1;
+  /** Open file descriptions this thread holds that other threads may hold too, by table entry. */
+  readonly sharedFiles = new Map<number, OpenFile>();
   private readonly byId = new Map<number, Mount>();
   private readonly rings = new Map<number, ClientRing>();
   private closed = false;
@@ -97,6 +101,7 @@ export class ClientVfs implements VnodeResolver {
     this.kernel.rootMount.actor = this.ring(this.reg.i32[rootSlot + M.ACTOR]!);
     this.kernel.rootMount.readonly = this.reg.i32[rootSlot + M.READONLY] === 1;
     this.kernel.mounts.refresh = () => this.syncMounts();
+    enableFileSharing(this);
     if (this.reg.i32[R.WATCH_RING] !== 0) this.kernel.watch.bridge = new WatchRing(this.reg, this.tid, this.kernel.watch);
     const epochWord = threadBase(this.tid) + T.EPOCH;
     const i32 = this.reg.i32;

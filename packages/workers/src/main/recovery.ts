@@ -25,6 +25,7 @@ import { A, ID_THREAD_SHIFT, MAX_ACTORS, R, T, ThreadState, actorBase, threadBas
 import { S, SLOT_HEADER_BYTES, SlotFlags, SlotState, slotOffset } from '../protocol/ring.js';
 import { J, advlockPurge, dropJournalRefs, journalRefs, releaseJournalLocks, rollbackJournal, type Store } from '@actorvfs/core/internal';
 import type { ClientVfs, SharedVfsHandle } from '../client/client-vfs.js';
+import { dropSharedFiles } from '../client/shared-files.js';
 
 export interface RecoveryReport {
   tid: number;
@@ -71,7 +72,13 @@ export class Recovery {
     report.undone = rollbackJournal(journal, stores, committed);
     report.locksReleased = releaseJournalLocks(journal, stores);
     const refs = journalRefs(this.handle.refs[tid]!);
-    const mine = (owner: number): boolean => owner >>> ID_THREAD_SHIFT === tid + 1;
+    // Descriptions it shared: its hold goes; a flock lives on while another thread holds the description.
+    const { ended, stillHeld } = dropSharedFiles(this.reg, tid);
+    const mine = (owner: number): boolean => owner >>> ID_THREAD_SHIFT === tid + 1 && !stillHeld.has(owner);
+    for (const d of ended) {
+      const vp = this.client.vnodeIn(d.mount, d.ino);
+      if (vp !== null) report.advisoryLocksRemoved += advlockPurge(vp, (owner) => owner === d.id);
+    }
     for (const r of refs) {
       const vp = this.client.vnodeIn(r.storeId, r.ino);
       if (vp !== null) report.advisoryLocksRemoved += advlockPurge(vp, mine);

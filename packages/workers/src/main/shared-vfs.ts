@@ -55,6 +55,7 @@ import { DEFAULT_RING_SLOTS, REMOTE_SLOT_BYTES, TMPFS_SLOT_BYTES } from '../prot
 import { workerExecArgv, workerScript } from './worker-script.js';
 import { Recovery, markDead, type RecoveryReport } from './recovery.js';
 import { WATCH_CAPACITY, watchRingBytes } from '../client/watch-ring.js';
+import { FILE_CAPACITY, filesTableBytes } from '../client/shared-files.js';
 
 export interface SharedVfsOptions extends Omit<TmpfsOptions, 'clock' | 'regions'> {
   /** umask of `svfs.fs`. Default 0o022. */
@@ -123,6 +124,8 @@ export class SharedVfs {
     mutexEnter(reg.i32, R.LOCK);
     reg.i32[R.WATCH_RING] = reg.heapAllocLocked(watchRingBytes());
     reg.i32[R.WATCH_CAP] = WATCH_CAPACITY;
+    reg.i32[R.FILES] = reg.heapAllocLocked(filesTableBytes());
+    reg.i32[R.FILES_CAP] = FILE_CAPACITY;
     mutexExit(reg.i32, R.LOCK);
     const rootRegions = Store.regionsNeeded(options);
     const regions = Array.from({ length: rootRegions + (options.spareRegions ?? 16) }, () => Store.newRegion());
