@@ -15,6 +15,7 @@ import {
   VfsError,
   VnodeCache,
   fail,
+  journalRefs,
   lookupDir,
   lookupNode,
   mountableOver,
@@ -345,7 +346,8 @@ export class SharedVfs {
     const id = this.mountIdAt(path);
     const m = this.client.kernel.mounts.byId(id);
     if (m === undefined || m.covered === null) throw toVfsError(fail('EINVAL'), 'umount', path);
-    if (this.client.kernel.mounts.children(m).length > 0 || m.refs > 0) throw toVfsError(fail('EBUSY'), 'umount', path);
+    this.client.syncMounts();
+    if (this.client.kernel.mounts.children(m).length > 0 || m.refs > 0 || (await this.usedElsewhere(id, m.root.ino))) throw toVfsError(fail('EBUSY'), 'umount', path);
     const slot = findMount(this.reg, (b) => this.reg.i32[b + M.ID] === id);
     Atomics.store(this.reg.i32, slot + M.STATE, MountState.Free);
     Atomics.add(this.reg.i32, R.MOUNTS_GEN, 1);
@@ -358,6 +360,23 @@ export class SharedVfs {
     m.fs.unmount?.();
     this.client.localFs.delete(id);
     await this.stopActorsOf(id);
+  }
+
+  /**
+   * Does another thread use mount `id`: a reference on one of its nodes in
+   * some client's reference table (an open file, a working directory, a
+   * context root; beyond the one every thread's mount holds on its root),
+   * or an open file in the actor serving it whole?
+   */
+  private async usedElsewhere(id: number, rootIno: number): Promise<boolean> {
+    const i32 = this.reg.i32;
+    for (let t = 0; t < MAX_THREADS; t++) {
+      const b = threadBase(t);
+      if (t === this.client.tid || Atomics.load(i32, b + T.STATE) !== ThreadState.Live || i32[b + T.KIND] === ThreadKind.Actor) continue;
+      if (journalRefs(this.refs[t]!).some((r) => r.storeId === id && (r.ino !== rootIno || r.count > 1))) return true;
+    }
+    for (const h of this.actors.values()) if (h.mountId === id && (await h.control.busy())) return true;
+    return false;
   }
 
   /** Change a mount's flags (read-write to read-only and back), seen by every thread at once. */

@@ -27,6 +27,8 @@ export interface ActorControl {
   stats(): Promise<ActorStats>;
   /** Finish the request in hand, then leave the serve loop. */
   stop(): Promise<void>;
+  /** Does a file system served whole have open files (EBUSY on unmount)? */
+  busy(): Promise<boolean>;
   /** Thread slot `tid` died: release what it holds in a file system served whole. => files closed. */
   dropThread(tid: number): Promise<number>;
 }

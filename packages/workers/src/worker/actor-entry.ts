@@ -16,6 +16,7 @@ const control: ActorControl = {
   stats: async () => actor.stats(),
   stop: async () => actor.stop(),
   dropThread: async (tid: number) => actor.dropThread(tid),
+  busy: async () => actor.busy(),
 };
 expose(control, portEndpoint(port));
 port.postMessage({ actorReady: true });

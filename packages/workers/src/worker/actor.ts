@@ -345,6 +345,10 @@ export class Actor {
     Atomics.notify(i32, h + S.STATE);
   }
 
+  busy(): boolean {
+    return this.remote !== null && this.remote.openFiles() > 0;
+  }
+
   /**
    * Thread slot `tid` died (the coordinator asks): end its parked ops, close
    * its open files, release its advisory locks. => files closed.

@@ -205,6 +205,10 @@ export class RemoteServer {
     return [n, file.endPos];
   }
 
+  openFiles(): number {
+    return this.files.size;
+  }
+
   /** Thread slot `tid` died: close its open files and release its advisory locks. => files closed. */
   dropThread(tid: number, runToEnd: (op: Op<unknown>) => void): number {
     const mine = (id: number): boolean => id >>> ID_THREAD_SHIFT === tid + 1;
