@@ -31,3 +31,4 @@ export { advlockPurge } from './tmpfs/advlock.js';
 export { I_USE, I_NLINK, I_GEN, iw } from './store/inode.js';
 export { POLLIN, POLLOUT } from './constants.js';
 export { WatchHub, type WatchBridge } from './vfs/watch.js';
+export { limboPending, limboReclaim } from './store/slab.js';

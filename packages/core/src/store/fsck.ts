@@ -52,7 +52,7 @@ import { INODE_SLAB_CLASS, PAGE_PARA_SHIFT, PAGE_SIZE, PARA_SHIFT, SB, SB_PAGES,
 import { RW_SEQ, RW_WAITERS } from './lock.js';
 import { nameHash } from './names.js';
 import { pmWalk } from './pagemap.js';
-import { SLAB_HEADER_BYTES, SLAB_MAX, SLAB_SIZES, slabClass, slabInspect } from './slab.js';
+import { SLAB_HEADER_BYTES, SLAB_MAX, SLAB_SIZES, limboPages, slabClass, slabInspect } from './slab.js';
 import type { Store } from './store.js';
 
 export interface FsckOptions {
@@ -350,6 +350,9 @@ export function fsck(st: Store, options: FsckOptions = {}): FsckReport {
     object(ref, slabClass(32), 'lock waiter');
     ref = st.i32s[ref >>> 20]![(ref & 0xfffff) << 2]!;
   }
+
+  // Retired inode pages waiting for reclamation (shared mode): owned by the limbo list.
+  for (const pn of limboPages(st)) claim(pn, 'limbo');
 
   // ------------------------------------------------------------ slabs
   const inuseByClass = new Array<number>(SLAB_CLASSES).fill(0);

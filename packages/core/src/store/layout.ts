@@ -70,6 +70,13 @@ export const SB = {
   RESERVED: 21,
   /** Random seed of the directory name hash. */
   HASH_SEED: 22,
+  /**
+   * Shared mode: first page of the limbo list, empty inode slab pages
+   * retired by the actor and freed once no thread can still hold a handle
+   * into them (store/slab.ts). Kept in the store, so an actor's death does
+   * not leak them.
+   */
+  LIMBO: 23,
   SLAB_HEADS: 32,
   SLAB_INUSE: 64,
   /** One empty slab page kept per class (0 = none): reused first, reclaimed when pages run out. */

@@ -34,6 +34,8 @@ const H_FREE = 2;
 const H_NEXT = 3;
 const H_PREV = 4;
 const H_BUMP = 5;
+/** A retired page's epoch (limbo list; the link is H_NEXT). */
+const H_EPOCH = 6;
 
 /**
  * Object sizes in bytes, multiples of 16; 2032 fits two to a page. The last
@@ -167,10 +169,55 @@ export function slabFree(st: Store, ref: number): void {
     else sb[SB.SLAB_HEADS + cls] = next;
     if (next !== 0) put(st, next >>> SEG_PAGE_BITS, hdrIndex(next) + H_PREV, prev);
     if (sb[SB.SLAB_SPARE + cls] === 0) sb[SB.SLAB_SPARE + cls] = pn;
-    else if (cls === INODE_CLASS && !soleThread(st)) st.retire!(pn);
-    else pageFreeLocked(st, pn);
+    else if (cls === INODE_CLASS && !soleThread(st)) {
+      put(st, seg, h + H_NEXT, sb[SB.LIMBO]!);
+      put(st, seg, h + H_EPOCH, st.retire!());
+      sb[SB.LIMBO] = pn;
+    } else pageFreeLocked(st, pn);
   }
   allocExit(st);
+}
+
+/** Is anything waiting in limbo? (A cheap check before taking the allocator mutex.) */
+export function limboPending(st: Store): boolean {
+  return Atomics.load(st.sb, SB.LIMBO) !== 0;
+}
+
+/**
+ * Free the limbo pages retired before epoch `oldest` (no thread is in a call
+ * that began before it, so none can hold a handle into them). => pages freed.
+ */
+export function limboReclaim(st: Store, oldest: number): number {
+  const sb = st.sb;
+  let freed = 0;
+  allocEnter(st);
+  try {
+    let prev = 0;
+    let pn = sb[SB.LIMBO]!;
+    while (pn !== 0) {
+      const seg = pn >>> SEG_PAGE_BITS;
+      const w = st.i32s[seg]!;
+      const h = hdrIndex(pn);
+      const next = w[h + H_NEXT]!;
+      if (w[h + H_EPOCH]! < oldest) {
+        if (prev === 0) sb[SB.LIMBO] = next;
+        else put(st, prev >>> SEG_PAGE_BITS, hdrIndex(prev) + H_NEXT, next);
+        pageFreeLocked(st, pn);
+        freed++;
+      } else prev = pn;
+      pn = next;
+    }
+  } finally {
+    allocExit(st);
+  }
+  return freed;
+}
+
+/** Pages in the limbo list (the checker). */
+export function limboPages(st: Store): number[] {
+  const out: number[] = [];
+  for (let pn = st.sb[SB.LIMBO]!; pn !== 0 && out.length < 1 << 22; pn = st.i32s[pn >>> SEG_PAGE_BITS]![hdrIndex(pn) + H_NEXT]!) out.push(pn);
+  return out;
 }
 
 /** For the checker (store/fsck.ts): a slab page's header and its free objects' offsets. */

@@ -90,12 +90,13 @@ export class Store {
   /** Segments mapped in this thread. */
   nsegs = 0;
   /**
-   * Shared mode, on the thread that frees (the actor): takes an empty inode
-   * slab page instead of keeping it forever, and frees it once no thread can
-   * still hold a handle into it (epoch-based reclamation). Called with the
-   * allocator mutex held: it must only note the page.
+   * Shared mode, on the thread that frees (the actor): an empty inode slab
+   * page goes to the store's limbo list instead of staying a slab forever,
+   * stamped with the epoch this returns, and is freed by `limboReclaim` once
+   * no thread is in a call begun at or before that epoch (epoch-based
+   * reclamation). Called with the allocator mutex held.
    */
-  retire: ((pn: number) => void) | null = null;
+  retire: (() => number) | null = null;
   /**
    * Shared mode: this thread's journal (store/journal.ts). Every change to
    * metadata is noted in it first, and every lock goes through its records.

@@ -16,7 +16,7 @@
 
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { ERRNO, Errno, Journal, Tmpfs, VnodeCache, pageFree, runSync, type MountedFs, type Op, type Vnode, type VnodeMount, type Wait } from '@actorvfs/core/internal';
+import { ERRNO, Errno, Journal, Tmpfs, VnodeCache, limboPending, limboReclaim, runSync, type MountedFs, type Op, type Vnode, type VnodeMount, type Wait } from '@actorvfs/core/internal';
 import type { ActorStart, ActorStats } from '../protocol/control.js';
 import { Decoder, Encoder, type WireAttr, type WireVnode } from '../protocol/codec.js';
 import { OP_CODE, opName, wireArgs, type WireOp, type WireVop } from '../protocol/ops.js';
@@ -58,14 +58,14 @@ export class Actor {
   private readonly slotBytes: number;
   private stopping = false;
   private served = 0;
-  /** Retired inode pages and the epoch each was retired at: (page, epoch) pairs. */
-  private limbo: number[] = [];
   /** Every change this actor makes is a transaction in it (one per request). */
   private readonly journal: Journal;
 
   /** The file system served whole, for a remote mount (null for a tmpfs). */
   private readonly remote: RemoteServer | null;
   private parked: Parked[] = [];
+  /** When the limbo list may next be looked at (performance.now() ms). */
+  private nextReclaim = 0;
 
   /** Build the actor of `start`'s mount (a remote file system is loaded from its spec). */
   static async open(start: ActorStart): Promise<Actor> {
@@ -106,7 +106,7 @@ export class Actor {
       tmpfs.tid = start.tid;
       tmpfs.st.id = start.mountId;
       tmpfs.st.useJournal(this.journal);
-      tmpfs.st.retire = (pn) => this.limbo.push(pn, Atomics.add(this.reg.i32, R.EPOCH, 1));
+      tmpfs.st.retire = () => Atomics.add(this.reg.i32, R.EPOCH, 1);
       this.fs = tmpfs;
       this.mount = { id: start.mountId, fs: tmpfs, readonly: false, cache: new VnodeCache() };
       this.remote = null;
@@ -130,7 +130,7 @@ export class Actor {
     let busy = 0;
     while (!this.stopping && Atomics.load(this.reg.i32, R.CLOSING) === 0) {
       const seen = Atomics.load(i32, this.bell);
-      if (this.limbo.length > 0) this.reclaim();
+      if (this.remote === null && limboPending((this.fs as Tmpfs).st) && performance.now() >= this.nextReclaim) this.reclaim();
       if (this.serveAll() > 0) {
         // Let the event loop (control plane) in now and then under load.
         if (++busy % 1024 === 0) await tick();
@@ -172,23 +172,17 @@ export class Actor {
    * those retired before the oldest epoch a thread is in a call under.
    */
   private reclaim(): void {
+    // At most once a millisecond: it takes the allocator mutex.
+    this.nextReclaim = performance.now() + 1;
     const i32 = this.reg.i32;
-    let oldest = Infinity;
+    let oldest = Atomics.load(i32, R.EPOCH);
     for (let t = 0; t < MAX_THREADS; t++) {
       const b = threadBase(t);
       if (Atomics.load(i32, b + T.STATE) === ThreadState.Free) continue;
       const e = Atomics.load(i32, b + T.EPOCH);
       if (e !== 0 && e < oldest) oldest = e;
     }
-    const keep: number[] = [];
-    const st = (this.fs as Tmpfs).st;
-    for (let k = 0; k < this.limbo.length; k += 2) {
-      const pn = this.limbo[k]!;
-      const epoch = this.limbo[k + 1]!;
-      if (epoch < oldest) pageFree(st, pn);
-      else keep.push(pn, epoch);
-    }
-    this.limbo = keep;
+    limboReclaim((this.fs as Tmpfs).st, oldest);
   }
 
   /** Find every client's ring to this actor. */
@@ -223,7 +217,6 @@ export class Actor {
     const name = opName(i32[h + S.OP]!);
     let status = 0;
     const payload = base + SLOT_HEADER_BYTES;
-    const limboMark = this.limbo.length;
     this.journal.begin(base);
     try {
       if (name === undefined) throw new Errno('ENOSYS');
@@ -237,7 +230,6 @@ export class Actor {
       status = e instanceof Errno ? ERRNO[e.code] : ERRNO.EIO;
       if (!(e instanceof Errno)) process.emitWarning(`actorvfs actor: ${name ?? 'op'} failed: ${(e as Error)?.stack ?? String(e)}`);
       this.journal.abort();
-      this.limbo.length = limboMark;
     }
     i32[h + S.STATUS] = status;
     const noReply = (i32[h + S.FLAGS]! & SlotFlags.NoReply) !== 0;
