@@ -32,3 +32,4 @@ export { I_USE, I_NLINK, I_GEN, iw } from './store/inode.js';
 export { POLLIN, POLLOUT } from './constants.js';
 export { WatchHub, type WatchBridge } from './vfs/watch.js';
 export { limboPending, limboReclaim } from './store/slab.js';
+export { DIR_EOF } from './store/dirtab.js';

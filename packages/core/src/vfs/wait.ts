@@ -6,7 +6,8 @@
  * point where it must wait it yields a `Wait`: "sleep until this shared word
  * no longer holds this value". The sync driver sleeps with `Atomics.wait`; the
  * async driver awaits `Atomics.waitAsync`, so the event loop keeps running.
- * Nothing is ever waited for by spinning.
+ * Nothing is waited for by spinning beyond a short bounded spin (Wait.spin)
+ * before a synchronous sleep.
  *
  * A generator must not yield while it holds a vnode lock: another operation
  * of the same thread could need it, and would wait forever.

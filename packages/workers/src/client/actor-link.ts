@@ -14,7 +14,7 @@
 import { Errno, codeOfErrno, inSyncDriver, newWait, runSync, waitFor, type ActorLink, type MutateResult, type Op, type Vnode, type Vop, type Wait } from '@actorvfs/core/internal';
 import { Decoder, Encoder, Tag, type WireValue, type WireVnode } from '../protocol/codec.js';
 import { OP_CODE, wireArgs, type ArgKind, type WireOp, type WireVop } from '../protocol/ops.js';
-import { A, actorBase, type Registry } from '../protocol/registry.js';
+import { A, ActorState, R, actorBase, type Registry } from '../protocol/registry.js';
 import { S, SLOT_HEADER_BYTES, SlotFlags, SlotState, slotOffset } from '../protocol/ring.js';
 
 /** Turns wire vnodes of answers back into this thread's handles. */
@@ -38,12 +38,17 @@ export class ClientRing implements ActorLink {
     private readonly reg: Registry,
     private readonly actor: number,
     private readonly ring: number,
-    slots: number,
+    private readonly slots: number,
     private readonly slotBytes: number,
     private readonly resolver: VnodeResolver,
   ) {
     for (let k = slots - 1; k >= 1; k--) this.free.push(k);
     this.view = new DataView(reg.sab, 0, reg.u8.length);
+  }
+
+  /** Is this the ring at `ring` with this geometry? */
+  is(ring: number, slots: number, slotBytes: number): boolean {
+    return this.ring === ring && this.slots === slots && this.slotBytes === slotBytes;
   }
 
   call<K extends Parameters<ActorLink['call']>[0]>(name: K, args: Parameters<Vop<K>>): Op<MutateResult<K>> {
@@ -53,6 +58,7 @@ export class ClientRing implements ActorLink {
   post<K extends Parameters<ActorLink['post']>[0]>(name: K, args: Parameters<Vop<K>>): void {
     // Fire and forget in a free async slot; with none free, wait for the
     // answer in the sync slot instead (never drop it: the node would leak).
+    if (this.unavailable()) return;
     const k = this.free.pop();
     if (k === undefined) {
       runSync(this.request(name as WireVop, args as unknown as unknown[]));
@@ -64,8 +70,15 @@ export class ClientRing implements ActorLink {
     this.reclaimLater(k, base);
   }
 
+  /** Is the actor gone for good (given up after repeated deaths) or the file system closing? */
+  private unavailable(): boolean {
+    const i32 = this.reg.i32;
+    return Atomics.load(i32, R.CLOSING) !== 0 || Atomics.load(i32, actorBase(this.actor) + A.STATE) === ActorState.Stopped;
+  }
+
   /** Send `name(args)` and wait for the answer. */
   *request(name: WireOp, args: readonly unknown[]): Op<unknown> {
+    if (this.unavailable()) throw new Errno('EIO');
     let k: number;
     if (inSyncDriver()) {
       k = 0;
@@ -155,7 +168,7 @@ export class ClientRing implements ActorLink {
     const st = (base >> 2) + S.STATE;
     const res = Atomics.waitAsync(this.reg.i32, st, SlotState.Request, 60_000);
     const done = (): void => {
-      // The actor set it FREE (or the wait timed out: the slot is lost to us).
+      // The actor set it FREE (waitFree keeps waiting until it does).
       if (Atomics.load(this.reg.i32, st) === SlotState.Free) {
         this.free.push(k);
         Atomics.add(this.slotFreed, 0, 1);

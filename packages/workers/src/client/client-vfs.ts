@@ -132,12 +132,15 @@ export class ClientVfs implements VnodeResolver {
 
   /** This thread's ring to actor `a`. */
   ring(a: number): ClientRing {
+    const i32 = this.reg.i32;
+    const off = i32[threadBase(this.tid) + T.RINGS + a]!;
+    const slots = i32[actorBase(a) + A.RING_SLOTS]!;
+    const slotBytes = i32[actorBase(a) + A.SLOT_BYTES]!;
     let ring = this.rings.get(a);
-    if (ring === undefined) {
-      const i32 = this.reg.i32;
-      const off = i32[threadBase(this.tid) + T.RINGS + a]!;
+    // An actor slot reused for another mount may have another ring.
+    if (ring === undefined || !ring.is(off, slots, slotBytes)) {
       if (off === 0) throw new Errno('EIO');
-      ring = new ClientRing(this.reg, a, off, i32[actorBase(a) + A.RING_SLOTS]!, i32[actorBase(a) + A.SLOT_BYTES]!, this);
+      ring = new ClientRing(this.reg, a, off, slots, slotBytes, this);
       this.rings.set(a, ring);
     }
     return ring;
@@ -159,7 +162,22 @@ export class ClientVfs implements VnodeResolver {
     this.mountsGen = gen;
     this.reg.refresh();
     const i32 = this.reg.i32;
+    // Mounts gone from the table first: a new mount may cover the same directory.
     const live = new Set<number>();
+    for (let s = 0; s < MAX_MOUNTS; s++) {
+      const b = mountBase(s);
+      if (i32[b + M.STATE] === MountState.Live) live.add(i32[b + M.ID]!);
+    }
+    for (const [id, m] of this.byId) {
+      if (live.has(id) || m === this.kernel.rootMount) continue;
+      // Unmounted elsewhere: forget it here (the coordinator checked it was idle),
+      // and let go of the covered directory (its own node lives on in the parent mount).
+      const covered = m.covered;
+      this.kernel.mounts.detach(m);
+      this.byId.delete(id);
+      if (covered !== null) this.kernel.vrele(covered);
+      if (this.builtReplicas.delete(m.fs)) m.fs.unmount?.();
+    }
     // Parents before children: a mount's covered node lives in its parent.
     for (let pass = 0; pass < MAX_MOUNTS; pass++) {
       let added = 0;
@@ -167,7 +185,6 @@ export class ClientVfs implements VnodeResolver {
         const b = mountBase(s);
         if (i32[b + M.STATE] !== MountState.Live) continue;
         const id = i32[b + M.ID]!;
-        live.add(id);
         if (this.byId.has(id)) continue;
         const parent = this.byId.get(i32[b + M.PARENT]!);
         if (parent === undefined) continue;
@@ -184,12 +201,6 @@ export class ClientVfs implements VnodeResolver {
       if (added === 0) break;
     }
     for (const [id, m] of this.byId) {
-      if (live.has(id) || m === this.kernel.rootMount) continue;
-      // Unmounted elsewhere: forget it here (the coordinator checked it was idle).
-      this.kernel.mounts.detach(m);
-      this.byId.delete(id);
-    }
-    for (const [id, m] of this.byId) {
       const s = findMountOrNull(this.reg, (b) => i32[b + M.ID] === id);
       if (s !== null) m.readonly = i32[s + M.READONLY] === 1;
     }
@@ -202,8 +213,15 @@ export class ClientVfs implements VnodeResolver {
     const spec = readSpec(this.reg, slot);
     if (kind === MountKind.Remote) return new RemoteFs(spec.type, this.ring(i32[slot + M.ACTOR]!), i32[slot + M.ROOT_INO]!, i32[slot + M.ROOT_TYPE]!);
     // A replica: the thread that mounted it uses its own instance, every other thread builds one.
-    return this.localFs.get(i32[slot + M.ID]!) ?? buildReplica(spec);
+    const local = this.localFs.get(i32[slot + M.ID]!);
+    if (local !== undefined) return local;
+    const built = buildReplica(spec);
+    this.builtReplicas.add(built);
+    return built;
   }
+
+  /** Replicas this thread built (it unmounts them: their providers are its own). */
+  private readonly builtReplicas = new Set<MountedFs>();
 
   /** File systems this thread mounted as replicas, by mount id (the instances it was given). */
   readonly localFs = new Map<number, MountedFs>();
@@ -256,6 +274,8 @@ export class ClientVfs implements VnodeResolver {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const fs of this.builtReplicas) fs.unmount?.();
+    this.builtReplicas.clear();
     releaseThread(this.reg, this.tid);
   }
 }
@@ -321,15 +341,19 @@ export function giveRingLocked(reg: Registry, tid: number, a: number): void {
   const slots = reg.i32[actorBase(a) + A.RING_SLOTS]!;
   const slotBytes = reg.i32[actorBase(a) + A.SLOT_BYTES]!;
   let ring = reg.i32[b + T.RINGS + a]!;
-  if (ring === 0) {
-    ring = reg.heapAllocLocked(ringBytes(slots, slotBytes));
+  const bytes = ringBytes(slots, slotBytes);
+  if (ring === 0 || reg.i32[b + T.RING_BYTES + a]! < bytes) {
+    // (A smaller ring of an earlier actor in this slot stays in the heap, unused: the heap never shrinks.)
+    ring = reg.heapAllocLocked(bytes);
     reg.i32[b + T.RINGS + a] = ring;
+    reg.i32[b + T.RING_BYTES + a] = bytes;
   } else {
     for (let k = 0; k < slots; k++) Atomics.store(reg.i32, (slotOffset(ring, k, slotBytes) >> 2) + S.STATE, SlotState.Free);
   }
 }
 
 export function releaseThread(reg: Registry, tid: number): void {
+  if (Atomics.exchange(reg.i32, threadBase(tid) + T.WATCHING, 0) === 1) Atomics.sub(reg.i32, R.WATCHERS, 1);
   mutexEnter(reg.i32, R.LOCK);
   Atomics.store(reg.i32, threadBase(tid) + T.STATE, ThreadState.Free);
   bumpThreads(reg);

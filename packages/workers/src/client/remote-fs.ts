@@ -25,6 +25,7 @@
  */
 
 import {
+  DIR_EOF,
   POLLIN,
   POLLOUT,
   Replay,
@@ -55,6 +56,9 @@ import type { ClientRing } from './actor-link.js';
 
 /** Bytes of data per read or write request (a ring slot holds a little more). */
 export const CHUNK = 65536;
+
+/** Directory entries per readdir request (names of up to 255 bytes: well inside a slot). */
+const READDIR_CHUNK = 128;
 
 /** The root handle's generation (the same in every incarnation of the actor). */
 export const ROOT_GEN = 0;
@@ -215,7 +219,19 @@ function remoteVector(_fs: RemoteFs): Required<VopVector> {
       return fsOf(vp).ask(`r:${nodeKey(vp)}`, 'readlink', [vp]) as string;
     },
     readdir(vp: Vnode, pos: number, max: number, out: DirEntry[]): number {
-      return fsOf(vp).ask(`d:${nodeKey(vp)}:${pos}:${max}`, 'readdir', [vp, pos, max, out], { index: 3, fresh: () => [] }) as number;
+      // In slot-sized pieces: a directory's whole listing need not fit in one answer.
+      const fs = fsOf(vp);
+      let at = pos;
+      let left = max;
+      while (left > 0 && at < DIR_EOF) {
+        const want = Math.min(left, READDIR_CHUNK);
+        const before = out.length;
+        at = fs.ask(`d:${nodeKey(vp)}:${at}:${want}`, 'readdir', [vp, at, want, out], { index: 3, fresh: () => [] }) as number;
+        const got = out.length - before;
+        left -= got;
+        if (got === 0) break;
+      }
+      return at;
     },
     pathconf(vp: Vnode, name: number): number {
       return fsOf(vp).ask(`p:${nodeKey(vp)}:${name}`, 'pathconf', [vp, name]) as number;

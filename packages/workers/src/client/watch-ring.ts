@@ -20,7 +20,7 @@
  */
 
 import type { WatchBridge, WatchHub } from '@actorvfs/core/internal';
-import { R, type Registry } from '../protocol/registry.js';
+import { R, T, threadBase, type Registry } from '../protocol/registry.js';
 
 export const WATCH_CAPACITY = 1024;
 const NAME_BYTES = 256;
@@ -57,6 +57,7 @@ export class WatchRing implements WatchBridge {
     const i32 = this.reg.i32;
     if (on) {
       this.cursor = Atomics.load(i32, R.WATCH_HEAD);
+      Atomics.store(i32, threadBase(this.tid) + T.WATCHING, 1);
       Atomics.add(i32, R.WATCHERS, 1);
       this.keepAlive ??= setInterval(() => {}, 1 << 30);
       if (!this.following) {
@@ -65,6 +66,7 @@ export class WatchRing implements WatchBridge {
       }
     } else {
       Atomics.sub(i32, R.WATCHERS, 1);
+      Atomics.store(i32, threadBase(this.tid) + T.WATCHING, 0);
       this.following = false;
       if (this.keepAlive !== null) clearInterval(this.keepAlive);
       this.keepAlive = null;

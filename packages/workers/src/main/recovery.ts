@@ -23,7 +23,7 @@ import { Decoder, type WireVnode } from '../protocol/codec.js';
 import { OP_CODE } from '../protocol/ops.js';
 import { A, ID_THREAD_SHIFT, MAX_ACTORS, R, T, ThreadState, actorBase, threadBase, type Registry } from '../protocol/registry.js';
 import { S, SLOT_HEADER_BYTES, SlotFlags, SlotState, slotOffset } from '../protocol/ring.js';
-import { J, advlockPurge, dropJournalRefs, journalRefs, releaseJournalLocks, rollbackJournal, type Store } from '@actorvfs/core/internal';
+import { ERRNO, J, advlockPurge, dropJournalRefs, journalRefs, releaseJournalLocks, rollbackJournal, type Store } from '@actorvfs/core/internal';
 import type { ClientVfs, SharedVfsHandle } from '../client/client-vfs.js';
 import { dropSharedFiles } from '../client/shared-files.js';
 
@@ -40,6 +40,8 @@ export interface RecoveryReport {
   requeued: number;
   answered: number;
 }
+
+const EIO = ERRNO.EIO;
 
 export class Recovery {
   private readonly dec = new Decoder();
@@ -86,6 +88,8 @@ export class Recovery {
     const { dropped, orphans } = dropJournalRefs(this.handle.refs[tid]!, stores);
     report.refsDropped = dropped;
     for (const o of orphans) if (this.client.reclaim(o.storeId, o.ino)) report.reclaimed++;
+    // It watched: it no longer counts among the watchers (events stop being made for nobody).
+    if (Atomics.exchange(this.reg.i32, threadBase(tid) + T.WATCHING, 0) === 1) Atomics.sub(this.reg.i32, R.WATCHERS, 1);
     // Nodes are shown changed to optimistic readers by the lock sequences the
     // release bumped; nothing else caches store state across calls.
     Atomics.add(this.reg.i32, R.EPOCH, 1);
@@ -119,6 +123,35 @@ export class Recovery {
         Atomics.notify(i32, h + S.STATE);
       }
     }
+  }
+
+  /**
+   * Actor `a` is gone for good (given up, or the file system closed): answer
+   * EIO to every request in its rings, taken or not, so no caller waits.
+   */
+  failActorRings(a: number): number {
+    const reg = this.reg;
+    reg.refresh();
+    const i32 = reg.i32;
+    const slots = i32[actorBase(a) + A.RING_SLOTS]!;
+    const bytes = i32[actorBase(a) + A.SLOT_BYTES]!;
+    let failed = 0;
+    for (let t = 0; t < this.handle.journals.length; t++) {
+      const ring = i32[threadBase(t) + T.RINGS + a]!;
+      if (ring === 0) continue;
+      for (let k = 0; k < slots; k++) {
+        const h = slotOffset(ring, k, bytes) >> 2;
+        const s = Atomics.load(i32, h + S.STATE);
+        if (s !== SlotState.Request && s !== SlotState.Busy) continue;
+        i32[h + S.STATUS] = EIO;
+        i32[h + S.LEN] = 0;
+        const noReply = (i32[h + S.FLAGS]! & SlotFlags.NoReply) !== 0;
+        Atomics.store(i32, h + S.STATE, noReply ? SlotState.Free : SlotState.Done);
+        Atomics.notify(i32, h + S.STATE);
+        failed++;
+      }
+    }
+    return failed;
   }
 
   /**

@@ -5,7 +5,7 @@
  * a client (`svfs.fs`). Any thread joins with `attach(svfs.handle(), cred)`.
  */
 
-import { wrap, type Remote } from 'comlink';
+import { releaseProxy, wrap, type Remote } from 'comlink';
 import { Worker } from 'node:worker_threads';
 import {
   SB,
@@ -75,8 +75,12 @@ interface ActorHandle {
   restarts: number;
   /** The actor answered its first ping: it came up, so a later death is worth a restart. */
   ready: boolean;
-  /** When it last (re)started (restarts are limited per minute). */
+  /** When it last (re)started. */
   startedAt: number;
+  /** When it died within the last minute (restarts are limited per minute). */
+  deaths: number[];
+  /** Resolves when its worker exits. */
+  exited: Promise<void>;
 }
 
 /** Restarts allowed within a minute before an actor is given up (its mount then answers EIO). */
@@ -170,14 +174,14 @@ export class SharedVfs {
     const worker = new Worker(workerScript('worker/actor-entry.js'), { workerData: start, execArgv: workerExecArgv() });
     const control = wrap<ActorControl>(portEndpoint(worker));
     const previous = this.actors.get(index);
-    const handle: ActorHandle = { index, mountId, worker, control, restarts: previous?.restarts ?? 0, ready: false, startedAt: Date.now() };
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const handle: ActorHandle = { index, mountId, worker, control, restarts: previous?.restarts ?? 0, ready: false, startedAt: Date.now(), deaths: previous?.deaths ?? [], exited };
     this.actors.set(index, handle);
     let failure: unknown;
     worker.on('error', (err) => {
       failure = err;
       if (!this.closed) process.emitWarning(`actorvfs: actor ${index} failed: ${err.stack ?? String(err)}`);
     });
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.on('exit', () => this.onActorExit(handle));
     const up = await Promise.race([control.ping().then(() => true), exited.then(() => false)]);
     if (!up) throw failure instanceof Error ? failure : new Error(`actorvfs: actor ${index} did not start`);
@@ -187,27 +191,34 @@ export class SharedVfs {
 
   private onActorExit(h: ActorHandle): void {
     if (this.closed || this.actors.get(h.index) !== h || !h.ready) return;
-    if (h.restarts >= MAX_RESTARTS_PER_MINUTE && Date.now() - h.startedAt < 60_000) {
-      process.emitWarning(`actorvfs: actor ${h.index} keeps dying; its mount now answers EIO`);
-      Atomics.store(this.reg.i32, actorBase(h.index) + A.STATE, ActorState.Stopped);
-      return;
-    }
     // Put the store back as before the request it had in hand (or keep that
-    // request's result if it had committed), release its locks, answer or
-    // requeue what it had taken, then start a new actor on the same rings.
+    // request's result if it had committed) and release its locks; then
+    // answer or requeue what it had taken and start a new actor on the same
+    // rings, unless it keeps dying: then its mount answers EIO.
     Atomics.store(this.reg.i32, actorBase(h.index) + A.STATE, ActorState.Recovering);
     const tid = this.reg.i32[actorBase(h.index) + A.TID]!;
     markDead(this.reg, tid);
     const report = this.recovery.recoverThread(tid);
-    this.recovery.fixActorRings(h.index, report);
     this.recovery.reports.push(report);
     Atomics.store(this.reg.i32, threadBase(tid) + T.STATE, ThreadState.Free);
+    const now = Date.now();
+    h.deaths = h.deaths.filter((t) => now - t < 60_000);
+    h.deaths.push(now);
+    if (h.deaths.length > MAX_RESTARTS_PER_MINUTE) {
+      this.giveUp(h, `keeps dying (${h.deaths.length} times within a minute)`);
+      return;
+    }
+    this.recovery.fixActorRings(h.index, report);
     Atomics.add(this.reg.i32, actorBase(h.index) + A.RESTARTS, 1);
     h.restarts++;
-    this.startActor(h.index, h.mountId).catch((e: unknown) => {
-      process.emitWarning(`actorvfs: actor ${h.index} could not restart: ${String(e)}`);
-      Atomics.store(this.reg.i32, actorBase(h.index) + A.STATE, ActorState.Stopped);
-    });
+    this.startActor(h.index, h.mountId).catch((e: unknown) => this.giveUp(h, `could not restart: ${String(e)}`));
+  }
+
+  /** Stop restarting actor `h`: its mount answers EIO from now on, requests already made included. */
+  private giveUp(h: ActorHandle, why: string): void {
+    process.emitWarning(`actorvfs: actor ${h.index} ${why}; its mount now answers EIO`);
+    Atomics.store(this.reg.i32, actorBase(h.index) + A.STATE, ActorState.Stopped);
+    this.recovery.failActorRings(h.index);
   }
 
   /**
@@ -375,7 +386,7 @@ export class SharedVfs {
       if (t === this.client.tid || Atomics.load(i32, b + T.STATE) !== ThreadState.Live || i32[b + T.KIND] === ThreadKind.Actor) continue;
       if (journalRefs(this.refs[t]!).some((r) => r.storeId === id && (r.ino !== rootIno || r.count > 1))) return true;
     }
-    for (const h of this.actors.values()) if (h.mountId === id && (await h.control.busy())) return true;
+    for (const h of this.actors.values()) if (h.mountId === id && (await Promise.race([h.control.busy(), h.exited.then(() => false)]))) return true;
     return false;
   }
 
@@ -486,10 +497,11 @@ export class SharedVfs {
       [...this.actors.values()].map(async (h) => {
         const slot = findMount(this.reg, (b) => this.reg.i32[b + M.ID] === h.mountId);
         if (this.reg.i32[slot + M.KIND] !== MountKind.Remote) return;
+        // If the actor dies meanwhile the call never settles: its restart loses every open file anyway.
         try {
-          await h.control.dropThread(tid);
+          await Promise.race([h.control.dropThread(tid), h.exited, delay(10_000)]);
         } catch {
-          // The actor died too: its restart loses every open file anyway.
+          // Same: nothing more to release there.
         }
       }),
     );
@@ -514,13 +526,19 @@ export class SharedVfs {
     bumpThreads(this.reg);
     await Promise.all(
       [...this.actors.values()].map(async (h) => {
-        h.control[Symbol.for('comlink.releaseProxy') as never];
+        h.control[releaseProxy]();
         await h.worker.terminate();
       }),
     );
+    // Nobody serves the rings any more: whatever was asked gets EIO.
+    for (const h of this.actors.values()) this.recovery.failActorRings(h.index);
     this.actors.clear();
     this.client.close();
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function isMountedFs(v: unknown): v is MountedFs {

@@ -73,6 +73,10 @@ export const T = {
   EPOCH: 3,
   /** Byte offset of this thread's ring to each actor (0: none), MAX_ACTORS words. */
   RINGS: 4,
+  /** Bytes of each of those rings, MAX_ACTORS words (an actor slot reused with bigger slots gets a new ring). */
+  RING_BYTES: 20,
+  /** 1 while the thread counts in R.WATCHERS (recovery takes a dead thread's count back). */
+  WATCHING: 36,
 } as const;
 
 export const enum ThreadState {

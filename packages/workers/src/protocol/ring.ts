@@ -25,7 +25,7 @@ export const S = {
   /** 0, or the errno number of a failed call. */
   STATUS: 3,
   FLAGS: 4,
-  /** How many actors took this request (a request that crashed its actor twice fails). */
+  /** How many actors took this request (one taken MAX_ATTEMPTS times, its actors dying each time, is answered EIO). */
   ATTEMPTS: 5,
   /** Client's request number, for tracing. */
   SEQ: 6,

@@ -19,5 +19,4 @@ const control: ActorControl = {
   busy: async () => actor.busy(),
 };
 expose(control, portEndpoint(port));
-port.postMessage({ actorReady: true });
 void actor.run().then(() => port.close());
