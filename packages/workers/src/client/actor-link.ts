@@ -192,7 +192,7 @@ export class ClientRing implements ActorLink {
     const h = base >> 2;
     const status = i32[h + S.STATUS]!;
     if (status !== 0) throw new Errno(codeOfErrno(status) ?? 'EIO');
-    const dec = this.dec.reset(this.view, this.reg.u8, base + SLOT_HEADER_BYTES);
+    const dec = this.dec.reset(this.view, this.reg.u8, base + SLOT_HEADER_BYTES + i32[h + S.ANSWER]!);
     const v = dec.value();
     switch (name) {
       case 'create':

@@ -20,6 +20,7 @@ import {
   mutexEnter,
   mutexExit,
   newContext,
+  runAsync,
   systemClock,
   type ContextOptions,
   type Mount,
@@ -244,25 +245,28 @@ export class ClientVfs implements VnodeResolver {
    * reference left (after a dead thread's references were dropped).
    * => true if a reclaim was asked for.
    */
-  reclaim(mountId: number, ino: number): boolean {
+  reclaim(mountId: number, ino: number): Promise<void> | null {
     const m = this.byId.get(mountId);
     const vp = m === undefined ? null : m.fs.vget(m, ino);
-    if (m === undefined || vp === null || m.actor === null) return false;
-    m.actor.post('inactive', [vp]);
-    return true;
+    if (m === undefined || vp === null || m.actor === null) return null;
+    // Waited for (asynchronously): the recovery is complete only once the space is free.
+    return runAsync(m.actor.call('inactive', [vp])).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
-  /** Drop one reference on `ino` that nobody counts (a dead thread's unread create answer). => true if reclaimed. */
-  dropRef(mountId: number, ino: number): boolean {
+  /** Drop one reference on `ino` that nobody counts (a dead thread's unread create answer). => the reclaim, if one was asked for. */
+  dropRef(mountId: number, ino: number): Promise<void> | null {
     const m = this.byId.get(mountId);
-    if (m === undefined || !(m.fs instanceof Tmpfs)) return false;
+    if (m === undefined || !(m.fs instanceof Tmpfs)) return null;
     const st = m.fs.st;
     st.sync();
     const w = st.i32s[ino >>> 20];
-    if (w === undefined) return false;
+    if (w === undefined) return null;
     const b = (ino & 0xfffff) << 2;
     if (Atomics.sub(w, b + I_USE, 1) === 1 && w[b + I_NLINK] === 0) return this.reclaim(mountId, ino);
-    return false;
+    return null;
   }
 
   /** A context ("process") acting as `cred`, with Node's fs API. */

@@ -47,6 +47,21 @@ export class Recovery {
   private readonly dec = new Decoder();
   /** Reports of every recovery so far (for statistics and tests). */
   readonly reports: RecoveryReport[] = [];
+  /** Reclaims asked of actors and not yet answered (a recovery is complete when they are). */
+  private readonly reclaims = new Set<Promise<void>>();
+
+  private reclaim(mountId: number, ino: number, report: RecoveryReport): void {
+    const p = this.client.reclaim(mountId, ino);
+    if (p === null) return;
+    report.reclaimed++;
+    this.reclaims.add(p);
+    void p.finally(() => this.reclaims.delete(p));
+  }
+
+  /** Resolves when every reclaim asked so far has been carried out. */
+  async reclaimsDone(): Promise<void> {
+    while (this.reclaims.size > 0) await Promise.all([...this.reclaims]);
+  }
 
   constructor(
     private readonly reg: Registry,
@@ -87,7 +102,7 @@ export class Recovery {
     }
     const { dropped, orphans } = dropJournalRefs(this.handle.refs[tid]!, stores);
     report.refsDropped = dropped;
-    for (const o of orphans) if (this.client.reclaim(o.storeId, o.ino)) report.reclaimed++;
+    for (const o of orphans) this.reclaim(o.storeId, o.ino, report);
     // It watched: it no longer counts among the watchers (events stop being made for nobody).
     if (Atomics.exchange(this.reg.i32, threadBase(tid) + T.WATCHING, 0) === 1) Atomics.sub(this.reg.i32, R.WATCHERS, 1);
     // Nodes are shown changed to optimistic readers by the lock sequences the
@@ -175,14 +190,24 @@ export class Recovery {
           const h = base >> 2;
           const s = Atomics.load(i32, h + S.STATE);
           if (s === SlotState.Request) {
+            // Take it back before an actor does. An inactive must still happen
+            // (the thread let go of its last reference first): ask for it here.
+            const inactive = i32[h + S.OP] === OP_CODE.inactive;
+            const w = inactive ? (this.dec.reset(new DataView(reg.sab, 0, reg.u8.length), reg.u8, base + SLOT_HEADER_BYTES).value() as WireVnode) : null;
             if (Atomics.compareExchange(i32, h + S.STATE, SlotState.Request, SlotState.Free) !== SlotState.Request) busy++;
+            else if (w !== null) this.reclaim(w.mount, w.ino, report);
           } else if (s === SlotState.Busy) {
             busy++;
           } else if (s === SlotState.Done) {
             if (i32[h + S.OP] === OP_CODE.create && i32[h + S.STATUS] === 0) {
               const view = new DataView(reg.sab, 0, reg.u8.length);
-              const w = this.dec.reset(view, reg.u8, base + SLOT_HEADER_BYTES).value() as WireVnode;
-              if (this.client.dropRef(w.mount, w.ino)) report.reclaimed++;
+              const w = this.dec.reset(view, reg.u8, base + SLOT_HEADER_BYTES + i32[h + S.ANSWER]!).value() as WireVnode;
+              const p = this.client.dropRef(w.mount, w.ino);
+              if (p !== null) {
+                report.reclaimed++;
+                this.reclaims.add(p);
+                void p.finally(() => this.reclaims.delete(p));
+              }
               report.refsDropped++;
             }
             Atomics.store(i32, h + S.STATE, SlotState.Free);

@@ -480,6 +480,7 @@ export class SharedVfs {
       const report = this.recovery.recoverThread(t);
       const done = this.dropRemote(t)
         .then(() => this.recovery.settleClientRings(t, report))
+        .then(() => this.recovery.reclaimsDone())
         .then(() => {
           this.recovery.reports.push(report);
           Atomics.store(this.reg.i32, threadBase(t) + T.STATE, ThreadState.Free);
@@ -510,6 +511,7 @@ export class SharedVfs {
   /** Resolves when the recovery of every thread that has died so far is complete. */
   async settled(): Promise<void> {
     while (this.settling.size > 0) await Promise.all([...this.settling]);
+    await this.recovery.reclaimsDone();
   }
 
   /** What each recovery so far released (for statistics and tests). */

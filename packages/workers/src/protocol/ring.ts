@@ -10,8 +10,10 @@
  * actor itself. The client sleeps on the slot's STATE word, the actor on its
  * doorbell.
  *
- * Slot layout: 8 Int32 header words, then the payload (request, then the
- * answer written over it).
+ * Slot layout: 8 Int32 header words, then the payload: the request, then
+ * (8-aligned, at S.ANSWER) the answer. The answer never overwrites the
+ * request: an actor that dies after writing an answer it had not yet
+ * committed leaves the request intact for the next actor to run again.
  */
 
 export const SLOT_HEADER_BYTES = 32;
@@ -20,7 +22,7 @@ export const S = {
   STATE: 0,
   /** Wire op code (protocol/ops.ts). */
   OP: 1,
-  /** Payload length in bytes (request, then answer). */
+  /** Request length in bytes. */
   LEN: 2,
   /** 0, or the errno number of a failed call. */
   STATUS: 3,
@@ -29,7 +31,14 @@ export const S = {
   ATTEMPTS: 5,
   /** Client's request number, for tracing. */
   SEQ: 6,
+  /** Where the answer starts, in bytes from the payload's start (after the request). */
+  ANSWER: 7,
 } as const;
+
+/** Offset of the answer of a request of `requestBytes`, from the payload's start. */
+export function answerOffset(requestBytes: number): number {
+  return (requestBytes + 7) & ~7;
+}
 
 export const enum SlotState {
   Free = 0,

@@ -22,7 +22,7 @@ import { Decoder, Encoder, type WireAttr, type WireVnode } from '../protocol/cod
 import { OP_CODE, opName, wireArgs, type WireOp, type WireVop } from '../protocol/ops.js';
 import { A, M, MAX_THREADS, MountKind, MountState, R, Registry, T, ThreadState, actorBase, mountBase, readSpec, threadBase } from '../protocol/registry.js';
 import { RemoteServer } from './remote-server.js';
-import { MAX_ATTEMPTS, S, SLOT_HEADER_BYTES, SlotFlags, SlotState, slotOffset } from '../protocol/ring.js';
+import { MAX_ATTEMPTS, S, SLOT_HEADER_BYTES, SlotFlags, SlotState, answerOffset, slotOffset } from '../protocol/ring.js';
 
 interface RingRef {
   tid: number;
@@ -222,10 +222,11 @@ export class Actor {
       if (name === undefined) throw new Errno('ENOSYS');
       if (attempts > MAX_ATTEMPTS) throw new Errno('EIO');
       const answer = this.exec(name, payload);
-      const enc = this.enc.reset(this.view, this.reg.u8, payload, this.slotBytes);
+      const at = answerOffset(i32[h + S.LEN]!);
+      const enc = this.enc.reset(this.view, this.reg.u8, payload + at, this.slotBytes - at);
       if (answer !== null && typeof answer === 'object' && 'ino' in answer) enc.vnode(answer as WireVnode);
       else enc.value(answer as undefined);
-      i32[h + S.LEN] = enc.length(payload);
+      i32[h + S.ANSWER] = at;
     } catch (e) {
       status = e instanceof Errno ? ERRNO[e.code] : ERRNO.EIO;
       if (!(e instanceof Errno)) process.emitWarning(`actorvfs actor: ${name ?? 'op'} failed: ${(e as Error)?.stack ?? String(e)}`);
@@ -317,9 +318,10 @@ export class Actor {
     let status = 0;
     if (error === undefined) {
       try {
-        const enc = this.enc.reset(this.view, this.reg.u8, payload, this.slotBytes);
+        const at = answerOffset(i32[h + S.LEN]!);
+        const enc = this.enc.reset(this.view, this.reg.u8, payload + at, this.slotBytes - at);
         this.remote!.encode(name, answer, enc);
-        i32[h + S.LEN] = enc.length(payload);
+        i32[h + S.ANSWER] = at;
       } catch (e) {
         error = e;
       }
