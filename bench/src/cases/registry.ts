@@ -8,10 +8,11 @@ import { data } from './data.js';
 import { limits } from './limits.js';
 import { memory } from './memory.js';
 import { metadata } from './metadata.js';
+import { portal } from './portal.js';
 import { scale } from './scale.js';
 import type { Section } from './section.js';
 
-export const sections: readonly Section[] = [limits, metadata, data, scale, memory, crossThread];
+export const sections: readonly Section[] = [limits, metadata, data, scale, memory, crossThread, portal];
 
 export function sectionNamed(name: string): Section | undefined {
   return sections.find((s) => s.name === name);
