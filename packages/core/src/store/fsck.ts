@@ -352,7 +352,9 @@ export function fsck(st: Store, options: FsckOptions = {}): FsckReport {
   }
 
   // Retired inode pages waiting for reclamation (shared mode): owned by the limbo list.
-  for (const pn of limboPages(st)) claim(pn, 'limbo');
+  const limbo = limboPages(st);
+  for (const pn of limbo) claim(pn, 'limbo');
+  if (limbo.length !== sb[SB.LIMBO_COUNT]) problem(`limbo list has ${limbo.length} pages, the superblock counts ${sb[SB.LIMBO_COUNT]}`);
 
   // ------------------------------------------------------------ slabs
   const inuseByClass = new Array<number>(SLAB_CLASSES).fill(0);

@@ -330,7 +330,7 @@ export class Journal {
       this.range(st, 0, SB.SLAB_HEADS, 13);
       this.range(st, 0, SB.SLAB_INUSE, 13);
       this.range(st, 0, SB.SLAB_SPARE, 13);
-      this.range(st, 0, SB.LIMBO, 1);
+      this.range(st, 0, SB.LIMBO, 2);
     }
   }
 

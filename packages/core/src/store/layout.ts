@@ -77,6 +77,8 @@ export const SB = {
    * not leak them.
    */
   LIMBO: 23,
+  /** Pages in the limbo list (counted as available by statfs: they are on their way back). */
+  LIMBO_COUNT: 24,
   SLAB_HEADS: 32,
   SLAB_INUSE: 64,
   /** One empty slab page kept per class (0 = none): reused first, reclaimed when pages run out. */

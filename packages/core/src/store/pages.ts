@@ -95,7 +95,8 @@ export function reclaimSparesLocked(st: Store): number {
 
 /** Spare slab pages that reclaimSparesLocked could free now. */
 export function reclaimablePages(st: Store): number {
-  let n = 0;
+  // Retired inode pages (shared mode) are freed as soon as no thread can hold a handle into them.
+  let n = st.sb[SB.LIMBO_COUNT]!;
   for (let cls = 0; cls < SLAB_CLASSES; cls++) {
     if (st.sb[SB.SLAB_SPARE + cls] !== 0 && (cls !== INODE_SLAB_CLASS || soleThread(st))) n++;
   }

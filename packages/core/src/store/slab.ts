@@ -173,6 +173,7 @@ export function slabFree(st: Store, ref: number): void {
       put(st, seg, h + H_NEXT, sb[SB.LIMBO]!);
       put(st, seg, h + H_EPOCH, st.retire!());
       sb[SB.LIMBO] = pn;
+      sb[SB.LIMBO_COUNT]!++;
     } else pageFreeLocked(st, pn);
   }
   allocExit(st);
@@ -203,6 +204,7 @@ export function limboReclaim(st: Store, oldest: number): number {
         if (prev === 0) sb[SB.LIMBO] = next;
         else put(st, prev >>> SEG_PAGE_BITS, hdrIndex(prev) + H_NEXT, next);
         pageFreeLocked(st, pn);
+        sb[SB.LIMBO_COUNT]!--;
         freed++;
       } else prev = pn;
       pn = next;

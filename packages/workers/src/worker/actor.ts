@@ -64,8 +64,9 @@ export class Actor {
   /** The file system served whole, for a remote mount (null for a tmpfs). */
   private readonly remote: RemoteServer | null;
   private parked: Parked[] = [];
-  /** When the limbo list may next be looked at (performance.now() ms). */
+  /** When the limbo list may next be looked at (performance.now() ms), and the oldest epoch then. */
   private nextReclaim = 0;
+  private lastOldest = 0;
 
   /** Build the actor of `start`'s mount (a remote file system is loaded from its spec). */
   static async open(start: ActorStart): Promise<Actor> {
@@ -130,7 +131,7 @@ export class Actor {
     let busy = 0;
     while (!this.stopping && Atomics.load(this.reg.i32, R.CLOSING) === 0) {
       const seen = Atomics.load(i32, this.bell);
-      if (this.remote === null && limboPending((this.fs as Tmpfs).st) && performance.now() >= this.nextReclaim) this.reclaim();
+      if (this.remote === null && limboPending((this.fs as Tmpfs).st)) this.reclaim();
       if (this.serveAll() > 0) {
         // Let the event loop (control plane) in now and then under load.
         if (++busy % 1024 === 0) await tick();
@@ -172,8 +173,6 @@ export class Actor {
    * those retired before the oldest epoch a thread is in a call under.
    */
   private reclaim(): void {
-    // At most once a millisecond: it takes the allocator mutex.
-    this.nextReclaim = performance.now() + 1;
     const i32 = this.reg.i32;
     let oldest = Atomics.load(i32, R.EPOCH);
     for (let t = 0; t < MAX_THREADS; t++) {
@@ -182,6 +181,11 @@ export class Actor {
       const e = Atomics.load(i32, b + T.EPOCH);
       if (e !== 0 && e < oldest) oldest = e;
     }
+    // It takes the allocator mutex: only when the oldest epoch moved, or once a millisecond.
+    const now = performance.now();
+    if (oldest === this.lastOldest && now < this.nextReclaim) return;
+    this.lastOldest = oldest;
+    this.nextReclaim = now + 1;
     limboReclaim((this.fs as Tmpfs).st, oldest);
   }
 
