@@ -29,7 +29,7 @@ export { completeVector, noteLock } from './vnode/vops.js';
 export { journalRefs } from './store/journal.js';
 export { advlockPurge } from './tmpfs/advlock.js';
 export { I_USE, I_NLINK, I_GEN, iw } from './store/inode.js';
-export { POLLIN, POLLOUT } from './constants.js';
+export { POLLIN, POLLOUT, X_OK } from './constants.js';
 export { WatchHub, type WatchBridge } from './vfs/watch.js';
 export { limboPending, limboReclaim } from './store/slab.js';
 export { DIR_EOF } from './store/dirtab.js';

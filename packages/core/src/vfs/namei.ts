@@ -196,6 +196,7 @@ export function nameiOp(ctx: NameiContext, path: string, flags: number, nd: Name
  */
 function lookupOne(ctx: NameiContext, dir: Vnode, name: string, len: number): Vnode | null {
   const fs = dir.mount.fs;
+  if (fs.lookupChecked !== undefined) return fs.lookupChecked(dir, name, len, ctx.cred);
   const seq = fs.readBegin(dir);
   if (seq >= 0) {
     let child: Vnode | null = null;

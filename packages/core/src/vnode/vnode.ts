@@ -164,6 +164,13 @@ export interface MountedFs {
    * pcn_consume). A leading "." or ".." is still namei's.
    */
   readonly lookupRest?: boolean;
+  /**
+   * Lookup with its search-permission check (X_OK on `dvp` for `cred`) in one
+   * step, for a file system where every op is a round trip to another thread
+   * (namei uses it instead of access + lookup when present). Same answers and
+   * errors, in the same order, as the two ops.
+   */
+  lookupChecked?(dvp: Vnode, name: string, nameLen: number, cred: import('../vfs/sys.js').Cred): Vnode | null;
   /** Root node id. */
   rootIno(): number;
   /** A handle for node `ino`, or null if it no longer exists. */

@@ -140,7 +140,12 @@ export class ClientRing implements ActorLink {
     }
     const start = base + SLOT_HEADER_BYTES;
     const enc = this.enc.reset(this.view, reg.u8, start, this.slotBytes);
-    if (name !== 'ping' && name !== 'statfs') {
+    if (name === 'lookupChecked') {
+      // lookupChecked(dvp, name, nameLen, cred): lookup's arguments and the caller's credentials.
+      encodeArg(enc, 'vnode', args[0], name, args);
+      enc.string(args[1] as string).number(args[2] as number);
+      encodeArg(enc, 'cred', args[3], name, args);
+    } else if (name !== 'ping' && name !== 'statfs') {
       const kinds = wireArgs(name);
       for (let i = 0; i < kinds.length; i++) encodeArg(enc, kinds[i]!, args[i], name, args);
     }
@@ -197,6 +202,7 @@ export class ClientRing implements ActorLink {
     switch (name) {
       case 'create':
       case 'lookup':
+      case 'lookupChecked':
         return v === null ? null : this.resolver.vnodeOf(v as WireVnode);
       case 'getattr': {
         (args[1] as Float64Array).set(v as Float64Array);

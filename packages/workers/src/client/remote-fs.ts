@@ -84,6 +84,11 @@ export class RemoteFs implements MountedFs {
     return this.root;
   }
 
+  /** namei's access + lookup in one round trip. */
+  lookupChecked(dvp: Vnode, name: string, nameLen: number, cred: Cred): Vnode | null {
+    return this.ask(`L:${nodeKey(dvp)}:${name}:${credKey(cred)}`, 'lookupChecked', [dvp, name, nameLen, cred]) as Vnode | null;
+  }
+
   vget(mount: VnodeMount, ino: number): Vnode | null {
     if (ino === this.root) return this.handle(mount, { mount: mount.id, ino, gen: ROOT_GEN, type: this.rootType });
     const vp = this.handles.get(ino);

@@ -37,13 +37,14 @@ export const WIRE_OPS = [
   'fsync',
   'advlock',
   'poll',
-  // admin
+  // composite and admin
+  'lookupChecked',
   'statfs',
   'ping',
 ] as const;
 
 export type WireOp = (typeof WIRE_OPS)[number];
-export type WireVop = Exclude<WireOp, 'ping' | 'statfs'>;
+export type WireVop = Exclude<WireOp, 'ping' | 'statfs' | 'lookupChecked'>;
 
 export const OP_CODE = Object.fromEntries(WIRE_OPS.map((n, i) => [n, i + 1])) as Record<WireOp, number>;
 
@@ -102,6 +103,7 @@ export function wireArgs(name: WireVop): ArgKind[] {
 export const ANSWER_TAG: Partial<Record<WireOp, Tag>> = {
   create: Tag.Vnode,
   lookup: Tag.Vnode,
+  lookupChecked: Tag.Vnode,
   getattr: Tag.Stat,
   readlink: Tag.String,
   readdir: Tag.Entries,

@@ -18,7 +18,7 @@
  *   one waiting caller never stops the others.
  */
 
-import { Errno, Vnode, done, newStatBuf, type Cred, type DirEntry, type FileRef, type MountedFs, type Op, type VAttr, type VnodeMount } from '@actorvfs/core/internal';
+import { Errno, Vnode, X_OK, done, newStatBuf, type Cred, type DirEntry, type FileRef, type MountedFs, type Op, type VAttr, type VnodeMount } from '@actorvfs/core/internal';
 import type { Decoder, Encoder, WireAttr, WireFile, WireVnode } from '../protocol/codec.js';
 import { wireArgs, type WireOp, type WireVop } from '../protocol/ops.js';
 import { ID_THREAD_SHIFT } from '../protocol/registry.js';
@@ -69,6 +69,15 @@ export class RemoteServer {
   start(name: WireOp, dec: Decoder): Op<unknown> {
     if (name === 'statfs') return done(JSON.stringify(this.fs.statfs()));
     if (name === 'ping') return done('pong');
+    if (name === 'lookupChecked') {
+      const dvp = this.vnodeOf(dec.value() as WireVnode)!;
+      const nm = dec.value() as string;
+      const len = dec.value() as number;
+      const cred = dec.value() as Cred;
+      dvp.ops.access(dvp, X_OK, cred);
+      const child = dvp.ops.lookup(dvp, nm, len);
+      return done(child === null ? null : this.wireOf(child));
+    }
     const kinds = wireArgs(name as WireVop);
     const args: unknown[] = [];
     let file: WireFile | null = null;
@@ -154,6 +163,7 @@ export class RemoteServer {
   encode(name: WireOp, answer: unknown, enc: Encoder): void {
     switch (name) {
       case 'lookup':
+      case 'lookupChecked':
       case 'create':
         if (answer === null) enc.value(null);
         else enc.vnode(answer as WireVnode);
