@@ -48,6 +48,11 @@ export const I_FLAGS = 5;
 export const I_LOCK = 6;
 export const I_SEQ = 9;
 export const I_USE = 10;
+/**
+ * Added to the use count while a node is being freed (tmpfs reclaimIfUnused):
+ * a count below zero means "going away", whatever references stragglers add.
+ */
+export const USE_DYING = -(1 << 30);
 export const I_RDEV = 11;
 export const I_BLOCKS = 12;
 export const I_ADVLOCK = 13;

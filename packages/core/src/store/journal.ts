@@ -173,7 +173,8 @@ export class Journal {
   }
 
   /** Atomically add `delta` to word `idx` of segment `seg`; a rollback subtracts it again. */
-  add(st: Store, seg: number, idx: number, delta: number): void {
+  /** Add `delta` to a word others change atomically, logging the subtraction. => the word's value before. */
+  add(st: Store, seg: number, idx: number, delta: number): number {
     let n = this.len;
     if (n + 3 > this.cap) this.grow(n + 3);
     const j = this.j;
@@ -186,7 +187,7 @@ export class Journal {
     n += 3;
     this.len = n;
     j[J.LEN] = n;
-    Atomics.add(st.i32s[seg]!, idx, delta);
+    return Atomics.add(st.i32s[seg]!, idx, delta);
   }
 
   private grow(need: number): void {

@@ -26,6 +26,7 @@ import {
   I_LOCK,
   I_UID,
   I_USE,
+  USE_DYING,
   INODE_BYTES,
   L_LENGTH,
   L_TARGET,
@@ -197,7 +198,29 @@ export function dirDetach(fs: Tmpfs, dir: number, de: number, ino: number, type:
 export function reclaimIfUnused(fs: Tmpfs, ino: number): void {
   const w = fs.st.i32s[ino >>> 20]!;
   const b = iw(ino);
-  if (w[b + I_NLINK] === 0 && Atomics.load(w, b + I_USE) === 0) nodeFree(fs, ino);
+  if (w[b + I_NLINK] !== 0 || Atomics.load(w, b + I_USE) !== 0) return;
+  // Claim it first. A thread that found the node just before its last name
+  // went may be taking a reference right now (vrefCurrent: add, then check):
+  // either its add came first (the claim sees it, and the node stays), or it
+  // sees the claim (a negative use count: not current) and lets go. Checking
+  // the count and freeing without the claim would let such a reference slip
+  // in between and keep a freed node.
+  if (addUse(fs, ino, USE_DYING) !== 0) {
+    addUse(fs, ino, -USE_DYING);
+    return;
+  }
+  nodeFree(fs, ino);
+  // Back to what stragglers added (each takes its add back at once); the
+  // allocator leaves this word alone for the same reason.
+  addUse(fs, ino, -USE_DYING);
+}
+
+/** Add to a node's use count (journaled in shared mode). => the count before. */
+function addUse(fs: Tmpfs, ino: number, delta: number): number {
+  const st = fs.st;
+  const j = st.journal;
+  if (j !== null) return j.add(st, ino >>> 20, iw(ino) + I_USE, delta);
+  return Atomics.add(st.i32s[ino >>> 20]!, iw(ino) + I_USE, delta);
 }
 
 // ------------------------------------------------------------ symlink targets

@@ -156,7 +156,9 @@ export class Tmpfs implements MountedFs {
   }
 
   isCurrent(vp: Vnode): boolean {
-    return Atomics.load(this.st.i32s[vp.ino >>> 20]!, iw(vp.ino) + I_GEN) === vp.gen;
+    const w = this.st.i32s[vp.ino >>> 20]!;
+    // A negative use count: being freed right now (reclaimIfUnused).
+    return Atomics.load(w, iw(vp.ino) + I_GEN) === vp.gen && Atomics.load(w, iw(vp.ino) + I_USE) >= 0;
   }
 
   rele(vp: Vnode): boolean {
