@@ -77,7 +77,10 @@ export class Proc implements Sys, NameiContext {
   }
 
   // ---- attributes (restartable read path)
-  // The hottest calls are written out as their own generators (no closure per call).
+  // The hottest calls are written out as their own generators (no closure per
+  // call, and a monomorphic call inside each). A shared generator taking the
+  // function as an argument was measured: the promise stat fell from 0.86-1.01M
+  // to 0.66M ops/s, so the three loops stay.
   stat(path: string, out: StatBuf): Op<void> {
     return this.guard(this.statOp(path, out));
   }
