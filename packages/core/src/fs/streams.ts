@@ -51,6 +51,42 @@ function importFd(value: unknown): { fd: number | null; handle: FileHandle | und
   throw errInvalidArgType('options.fd', 'of type number or an instance of FileHandle', value);
 }
 
+/** What both stream kinds open by: their path, flags and mode, and the descriptor they get. */
+interface OpensFile {
+  path: PathArg | undefined;
+  fd: number | null;
+  flags: string | number;
+  mode: number | string;
+  emit(event: string, ...args: unknown[]): boolean;
+}
+
+/** _construct of both stream kinds: open the path unless a descriptor was given, then 'open' and 'ready'. */
+function openForStream(s: OpensFile, c: Ctx, callback: (err?: Error | null) => void): void {
+  if (s.fd !== null) {
+    callback();
+    return;
+  }
+  const p = getPath(s.path, 'path');
+  let flags: number;
+  let mode: number;
+  try {
+    flags = toFlags(s.flags);
+    mode = parseMode(s.mode, 'mode', 0o666);
+  } catch (e) {
+    callback(e as Error);
+    return;
+  }
+  drive(() => c.sys.open(p, flags, mode & 0o7777), 'open', p).then(
+    (fd) => {
+      s.fd = fd;
+      callback();
+      s.emit('open', fd);
+      s.emit('ready');
+    },
+    (e: Error) => callback(e),
+  );
+}
+
 function closeFd(c: Ctx, fd: number, handle: FileHandle | undefined): Promise<void> {
   return handle !== undefined ? handle.close() : drive(() => c.sys.close(fd), 'close');
 }
@@ -102,29 +138,7 @@ export class ReadStreamBase extends Readable {
   }
 
   override _construct(callback: (err?: Error | null) => void): void {
-    if (this.fd !== null) {
-      callback();
-      return;
-    }
-    const p = getPath(this.path, 'path');
-    let flags: number;
-    let mode: number;
-    try {
-      flags = toFlags(this.flags);
-      mode = parseMode(this.mode, 'mode', 0o666);
-    } catch (e) {
-      callback(e as Error);
-      return;
-    }
-    drive(() => this.#c.sys.open(p, flags, mode & 0o7777), 'open', p).then(
-      (fd) => {
-        this.fd = fd;
-        callback();
-        this.emit('open', fd);
-        this.emit('ready');
-      },
-      (e: Error) => callback(e),
-    );
+    openForStream(this, this.#c, callback);
   }
 
   override _read(size: number): void {
@@ -221,29 +235,7 @@ export class WriteStreamBase extends Writable {
   }
 
   override _construct(callback: (err?: Error | null) => void): void {
-    if (this.fd !== null) {
-      callback();
-      return;
-    }
-    const p = getPath(this.path, 'path');
-    let flags: number;
-    let mode: number;
-    try {
-      flags = toFlags(this.flags);
-      mode = parseMode(this.mode, 'mode', 0o666);
-    } catch (e) {
-      callback(e as Error);
-      return;
-    }
-    drive(() => this.#c.sys.open(p, flags, mode & 0o7777), 'open', p).then(
-      (fd) => {
-        this.fd = fd;
-        callback();
-        this.emit('open', fd);
-        this.emit('ready');
-      },
-      (e: Error) => callback(e),
-    );
+    openForStream(this, this.#c, callback);
   }
 
   #track(io: Promise<void>, callback: (err?: Error | null) => void): void {
